@@ -1,0 +1,5 @@
+"""`python -m sgdtrain` runs the command line."""
+
+from sgdtrain.cli import main
+
+main()
