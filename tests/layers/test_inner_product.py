@@ -1,20 +1,7 @@
 import numpy as np
 import pytest
 from gradcheck import check_gradient, make_blobs
-
-from sgdtrain.blob import Blob
-from sgdtrain.config.textformat import parse_text
-from sgdtrain.layers import LayerContext, create_layer
-from sgdtrain.proto import caffe_pb2
-
-
-def build(text, bottoms, seed=0):
-    param = parse_text(text, caffe_pb2.LayerParameter())
-    layer = create_layer(param, LayerContext(rng=np.random.default_rng(seed)))
-    tops = [Blob(dtype=bottoms[0].data.dtype) for _ in param.top]
-    layer.setup(bottoms, tops)
-    return layer, tops
-
+from layer_helpers import build
 
 IP = 'name: "ip" type: "InnerProduct" bottom: "x" top: "y" inner_product_param { num_output: 3 %s weight_filler { type: "gaussian" } bias_filler { type: "gaussian" } }'
 

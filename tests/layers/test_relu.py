@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 from gradcheck import check_gradient, make_blobs
-from test_inner_product import build
+from layer_helpers import build
 
 
 @pytest.mark.parametrize("slope", [0.0, 0.1])
