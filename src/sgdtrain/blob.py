@@ -84,7 +84,8 @@ class Blob:
 
     def shape_string(self) -> str:
         """Caffe's `shape_string()`: '64 1 28 28 (50176)'."""
-        return " ".join(str(d) for d in self.shape) + f" ({self.count})"
+        dims = " ".join(str(d) for d in self.shape)
+        return f"{dims} ({self.count})" if dims else f"({self.count})"
 
     def __repr__(self) -> str:
         return f"Blob({self.name!r}, {self.shape})"

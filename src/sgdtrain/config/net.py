@@ -29,8 +29,8 @@ class NetSpec:
     path: Path | None = None
     locator: FieldLocator = field(default_factory=FieldLocator)
 
-    def filtered(self) -> caffe_pb2.NetParameter:
-        return filter_net(self.param, self.state, str(self.path) if self.path else self.source)
+    def filtered(self, log=None) -> caffe_pb2.NetParameter:
+        return filter_net(self.param, self.state, str(self.path) if self.path else self.source, log)
 
     def where(self, *parts: str | int, field_name: str | None = None) -> Where:
         """A Where for the field at `parts` (see FieldLocator.line_of)."""

@@ -45,8 +45,15 @@ def layer_included(layer: caffe_pb2.LayerParameter, state: caffe_pb2.NetState, s
     return not any(state_meets_rule(state, r) for r in layer.exclude)
 
 
-def filter_net(net: caffe_pb2.NetParameter, state: caffe_pb2.NetState, source: str | None = None) -> caffe_pb2.NetParameter:
-    """A copy of `net` holding only the layers `state` includes, with `state` set."""
+def filter_net(
+    net: caffe_pb2.NetParameter,
+    state: caffe_pb2.NetState,
+    source: str | None = None,
+    log=None,
+) -> caffe_pb2.NetParameter:
+    """A copy of `net` holding only the layers `state` includes, with `state` set.
+
+    `log(tag, message)` receives Caffe's notes on layers a phase rule excluded."""
     out = caffe_pb2.NetParameter()
     out.CopyFrom(net)
     out.ClearField("layer")
@@ -54,6 +61,12 @@ def filter_net(net: caffe_pb2.NetParameter, state: caffe_pb2.NetState, source: s
     for layer in net.layer:
         if layer_included(layer, state, source):
             out.layer.add().CopyFrom(layer)
+        elif log is not None:
+            for rule in list(layer.include) + list(layer.exclude):
+                if rule.HasField("phase") and rule.phase != state.phase:
+                    log("net.cpp:296", f"The NetState phase ({state.phase}) differed from the phase "
+                        f"({rule.phase}) specified by a rule in layer {layer.name}")
+                    break
     return out
 
 

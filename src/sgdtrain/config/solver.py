@@ -36,7 +36,7 @@ class SolverConfig:
     test_nets: list[NetSpec]
     resolver: PathResolver
     locator: FieldLocator = field(default_factory=FieldLocator)
-    notes: list[str] = field(default_factory=list)  # log lines produced while reading
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (Caffe source tag, log line) from reading
 
     def where(self, *parts: str | int) -> Where:
         """file:line of a solver field, for error messages."""
@@ -78,13 +78,13 @@ def read_solver(
         )
     param, text = read_text_file(solver_path, caffe_pb2.SolverParameter(), "solver prototxt")
     locator = FieldLocator.from_text(text)
-    notes = upgrade_solver(param, str(solver_path))
+    notes = [("upgrade_proto.cpp:1095", line) for line in upgrade_solver(param, str(solver_path))]
     if level is not None:
         param.train_state.level = level
     if stages is not None:
         param.train_state.ClearField("stage")
         param.train_state.stage.extend(stages)
-    notes += _snapshot_prefix_upgrade(param, solver_path)
+    notes += [("upgrade_proto.cpp:1108", line) for line in _snapshot_prefix_upgrade(param, solver_path)]
     resolver = PathResolver.beside(solver_path)
     return build_solver_config(param, solver_path, locator, resolver, notes)
 
@@ -94,13 +94,16 @@ def build_solver_config(
     path: Path | None,
     locator: FieldLocator | None = None,
     resolver: PathResolver | None = None,
-    notes: list[str] | None = None,
+    notes: list[tuple[str, str]] | None = None,
 ) -> SolverConfig:
     """Check the structure of `param` and read the nets it names (Solver::Init's part)."""
     locator = locator or FieldLocator()
     resolver = resolver or PathResolver.beside(path)
     notes = list(notes or [])
     src = str(path) if path else "<inline solver>"
+
+    def tagged(lines: list[str]) -> list[tuple[str, str]]:
+        return [("upgrade_proto.cpp:67", line) for line in lines]
 
     def where(name: str, index: int = 0) -> Where:
         return Where(src, locator.line_of(name, index), field=name)
@@ -110,14 +113,14 @@ def build_solver_config(
     def load(field_name: str, file_name: str, index: int = 0) -> tuple[caffe_pb2.NetParameter, Path, FieldLocator]:
         p = resolver.resolve(file_name, f"net file named by `{field_name}`", where(field_name, index))
         net, net_locator, upgrade_notes = read_net_file(p, named_by=f"`{field_name}` in {src}")
-        notes.extend(upgrade_notes)
+        notes.extend(tagged(upgrade_notes))
         return net, p, net_locator
 
     def inline(net: caffe_pb2.NetParameter, field_name: str) -> caffe_pb2.NetParameter:
         # Caffe does not upgrade inline nets; sgdtrain does (README: deliberate differences).
         copy = caffe_pb2.NetParameter()
         copy.CopyFrom(net)
-        notes.extend(upgrade_net(copy, f"{src} ({field_name})"))
+        notes.extend(tagged(upgrade_net(copy, f"{src} ({field_name})")))
         check_net(copy, f"{src} ({field_name})")
         return copy
 
@@ -125,18 +128,14 @@ def build_solver_config(
     train_state = merged_state(TRAIN)
     if param.HasField("train_net_param"):
         net, npath, nloc, how = inline(param.train_net_param, "train_net_param"), None, FieldLocator(), "train_net_param"
-        notes.append("Creating training net specified in train_net_param.")
     elif param.HasField("train_net"):
         net, npath, nloc = load("train_net", param.train_net)
         how = f"train_net file: {param.train_net}"
-        notes.append(f"Creating training net from train_net file: {param.train_net}")
     elif param.HasField("net_param"):
         net, npath, nloc, how = inline(param.net_param, "net_param"), None, FieldLocator(), "net_param"
-        notes.append("Creating training net specified in net_param.")
     else:
         net, npath, nloc = load("net", param.net)
         how = f"net file: {param.net}"
-        notes.append(f"Creating training net from net file: {param.net}")
     train_state = merged_state(TRAIN, net.state if net.HasField("state") else None,
                                param.train_state if param.HasField("train_state") else None)
     train = NetSpec(net, train_state, how, npath, nloc)
@@ -163,10 +162,9 @@ def build_solver_config(
     for i, (n, how, pth, loc) in enumerate(sources):
         state = merged_state(TEST, n.state if n.HasField("state") else None,
                              param.test_state[i] if i < len(param.test_state) else None)
-        notes.append(f"Creating test net (#{i}) specified by {how}")
         tests.append(NetSpec(n, state, how, pth, loc))
     _check_tests(param, tests, where)
-    notes.extend(resolver.take_notes())
+    notes.extend(("sgdtrain:0", n) for n in resolver.take_notes())
     return SolverConfig(param, path, train, tests, resolver, locator, notes)
 
 

@@ -5,33 +5,42 @@ output size per axis is (in + 2 pad - (dilation (k - 1) + 1)) / stride + 1,
 floored. Kernel, pad and stride come as `kernel_size`/`pad`/`stride` (one
 value for both axes or one per axis) or as `kernel_h`/`kernel_w` etc.;
 `dilation` as one value or two. Several bottoms share the weights, each
-producing its own top. Tops are channels-last underneath (see blob.py).
+producing its own top. Tops are channels-last underneath (see blob.py), so
+the GEMM writes them directly:
+
+    forward   y[n,y,x,:] = W (O x KH*KW*C) . col[n,y,x,:] + b
+    backward  dW += dy^T col,  db += sum over positions of dy,  dx = col2im(dy W)
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from sgdtrain.blob import Blob
+from sgdtrain.blob import Blob, is_channels_last
 from sgdtrain.layers.base import Layer, register
-from sgdtrain.layers.im2col import Geometry, col2im, im2col, window_view
+from sgdtrain.layers.im2col import (
+    BiasAdder,
+    Geometry,
+    col2im,
+    im2col,
+    im2col_transposed,
+    prefers_transposed,
+)
 
 
 def _pair(param, repeated: str, h: str, w: str, default: int, layer: Layer) -> tuple[int, int]:
     values = list(getattr(param, repeated))
-    has_hw = param.HasField(h) or param.HasField(w)
-    if has_hw:
+    if param.HasField(h) or param.HasField(w):
         if values:
             raise layer.error(f"sets both `{repeated}` and `{h}`/`{w}`.", f"Use one form for {repeated}.")
         if repeated == "kernel_size" and not (param.HasField(h) and param.HasField(w)):
             raise layer.error("needs both kernel_h and kernel_w.", "Set both, or use kernel_size.")
-        return (getattr(param, h) if param.HasField(h) else default, getattr(param, w) if param.HasField(w) else default)
+        return (getattr(param, h) if param.HasField(h) else default,
+                getattr(param, w) if param.HasField(w) else default)
     if not values:
         return (default, default)
-    if len(values) == 1:
-        return (values[0], values[0])
-    if len(values) == 2:
-        return (values[0], values[1])
+    if len(values) <= 2:
+        return (values[0], values[-1])
     raise layer.error(f"gives {len(values)} {repeated} values; sgdtrain convolves over 2 spatial axes.",
                       "Give one value, or one per spatial axis (2).")
 
@@ -55,7 +64,7 @@ class ConvolutionLayer(Layer):
         dil = list(p.dilation)
         if len(dil) > 2:
             raise self.error(f"gives {len(dil)} dilation values.", "Give one or two.")
-        self.dilation = (dil[0], dil[0]) if len(dil) == 1 else (tuple(dil) if dil else (1, 1))
+        self.dilation = (dil[0], dil[-1]) if dil else (1, 1)
         if min(self.kernel) <= 0 or min(self.stride) <= 0 or min(self.dilation) <= 0:
             raise self.error(f"has kernel {self.kernel}, stride {self.stride}, dilation {self.dilation}; "
                              "each must be positive.", "Correct convolution_param.")
@@ -77,7 +86,7 @@ class ConvolutionLayer(Layer):
             if self.bias_term:
                 self.blobs.append(self.new_param_blob((self.num_output,), p.bias_filler if p.HasField("bias_filler")
                                                       else None, "convolution_param", "bias_filler"))
-        self._cols: list[np.ndarray] = []
+        self._shape: tuple | None = None
 
     def reshape(self, bottom: list[Blob], top: list[Blob]) -> None:
         shape = bottom[0].shape
@@ -93,12 +102,22 @@ class ConvolutionLayer(Layer):
             raise self.error(f"gets a {h}x{w} input, too small for kernel {self.kernel} with pad {self.pad}.")
         for t in top:
             t.reshape((n, self.num_output, oh, ow), channels_last=True)
+        key = (shape, len(bottom), bottom[0].data.dtype)
+        if key == self._shape:
+            return  # buffers already fit
+        self._shape = key
         ph, pw = self.geom.padded_hw
         dtype = bottom[0].data.dtype
+        cg = c // self.group
+        kk = self.kernel[0] * self.kernel[1] * cg
+        rows = n * oh * ow
+        self.transposed = prefers_transposed(self.geom, cg)
+        col_shape = (self.group, kk, rows) if self.transposed else (self.group, rows, kk)
+        self._cols = [np.empty(col_shape, dtype) for _ in bottom]
         self._xp = [np.zeros((n, ph, pw, c), dtype) for _ in bottom] if any(self.pad) else []
-        kk = self.kernel[0] * self.kernel[1] * c // self.group
-        self._cols = [np.empty((self.group, n * oh * ow, kk), dtype) for _ in bottom]
         self._dxp = np.zeros((n, ph, pw, c), dtype)
+        self._ones = np.ones(rows, dtype)
+        self._add_bias = BiasAdder(rows, self.num_output)
 
     def _padded(self, i: int, x: np.ndarray) -> np.ndarray:
         """Bottom i as channels-last, zero-padded when pad > 0."""
@@ -112,57 +131,63 @@ class ConvolutionLayer(Layer):
 
     def _weights(self) -> np.ndarray:
         """W as (group, O/group, KH*KW*C/group), matching the column order (ky, kx, c)."""
-        w = self.blobs[0].data
         g = self.group
-        return w.transpose(0, 2, 3, 1).reshape(g, self.num_output // g, -1)
+        return self.blobs[0].data.transpose(0, 2, 3, 1).reshape(g, self.num_output // g, -1)
 
     def forward(self, bottom: list[Blob], top: list[Blob]) -> None:
         w = self._weights()
         g = self.group
         cg, og = self.channels // g, self.num_output // g
+        fill = im2col_transposed if self.transposed else im2col
         for i, (b, t) in enumerate(zip(bottom, top)):
             xp = self._padded(i, b.data)
-            y = t.data.transpose(0, 2, 3, 1)  # channels-last memory: contiguous
-            y2 = y.reshape(-1, self.num_output)
+            y2 = t.data.transpose(0, 2, 3, 1).reshape(-1, self.num_output)  # contiguous: a view
             cols = self._cols[i]
             for k in range(g):
-                im2col(xp[..., k * cg : (k + 1) * cg] if g > 1 else xp, self.geom, cols[k])
+                fill(xp[..., k * cg : (k + 1) * cg] if g > 1 else xp, self.geom, cols[k])
+                col = cols[k].T if self.transposed else cols[k]
                 if g == 1:
-                    np.matmul(cols[0], w[0].T, out=y2)
+                    np.matmul(col, w[0].T, out=y2)
                 else:
-                    y2[:, k * og : (k + 1) * og] = cols[k] @ w[k].T
+                    y2[:, k * og : (k + 1) * og] = col @ w[k].T
             if self.bias_term:
-                y2 += self.blobs[1].data
+                self._add_bias(y2, self.blobs[1].data)
 
     def backward(self, top: list[Blob], propagate_down: list[bool], bottom: list[Blob]) -> None:
         g = self.group
         cg, og = self.channels // g, self.num_output // g
         w = self._weights()
         kh, kw = self.kernel
-        wdiff = np.zeros_like(w)
+        wdiff = self.blobs[0].diff.transpose(0, 2, 3, 1).reshape(g, og, -1)  # a view when contiguous
+        direct = wdiff.base is not None and np.shares_memory(wdiff, self.blobs[0].diff)
         for i, (b, t) in enumerate(zip(bottom, top)):
             dy = t.diff.transpose(0, 2, 3, 1).reshape(-1, self.num_output)
             if self.bias_term:
-                self.blobs[1].diff += dy.sum(axis=0)
+                self.blobs[1].diff += self._ones @ dy  # a GEMV, as Caffe's bias_multiplier
             cols = self._cols[i]
             for k in range(g):
                 dyk = dy[:, k * og : (k + 1) * og] if g > 1 else dy
-                wdiff[k] += dyk.T @ cols[k]
-            if propagate_down[i]:
-                dxp = self._dxp
-                if g == 1:
-                    col2im(dy @ w[0], self.geom, dxp)
+                grad = (cols[k] @ dyk).T if self.transposed else dyk.T @ cols[k]
+                if direct:
+                    wdiff[k] += grad
                 else:
-                    dxp.fill(0)
-                    for k in range(g):
-                        part = np.zeros(dxp.shape[:3] + (cg,), dxp.dtype)
-                        col2im(dy[:, k * og : (k + 1) * og] @ w[k], self.geom, part)
-                        dxp[..., k * cg : (k + 1) * cg] = part
-                ph, pw = self.pad
-                h, w_ = b.shape[2], b.shape[3]
-                b.diff.transpose(0, 2, 3, 1)[...] = dxp[:, ph : ph + h, pw : pw + w_, :]
-        # (group, O/g, KH*KW*Cg) back to Caffe's (O, Cg, KH, KW)
-        self.blobs[0].diff += wdiff.reshape(self.num_output, kh, kw, cg).transpose(0, 3, 1, 2)
+                    self.blobs[0].diff[k * og : (k + 1) * og] += grad.reshape(og, kh, kw, cg).transpose(0, 3, 1, 2)
+            if propagate_down[i]:
+                self._bottom_diff(b, dy, w)
 
-
-__all__ = ["ConvolutionLayer", "window_view"]
+    def _bottom_diff(self, b: Blob, dy: np.ndarray, w: np.ndarray) -> None:
+        g = self.group
+        cg, og = self.channels // g, self.num_output // g
+        target = b.diff.transpose(0, 2, 3, 1)
+        # Without padding and with channels-last diff memory, col2im writes straight into it.
+        dxp = target if not any(self.pad) and g == 1 and is_channels_last(b.diff) else self._dxp
+        if g == 1:
+            col2im(dy @ w[0], self.geom, dxp)
+        else:
+            for k in range(g):
+                part = np.zeros(dxp.shape[:3] + (cg,), dxp.dtype)
+                col2im(dy[:, k * og : (k + 1) * og] @ w[k], self.geom, part)
+                dxp[..., k * cg : (k + 1) * cg] = part
+        if dxp is not target:
+            ph, pw = self.pad
+            target[...] = dxp[:, ph : ph + target.shape[1], pw : pw + target.shape[2], :]

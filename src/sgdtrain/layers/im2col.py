@@ -56,6 +56,37 @@ def im2col(xp: np.ndarray, g: Geometry, out: np.ndarray) -> np.ndarray:
     return out
 
 
+def im2col_transposed(xp: np.ndarray, g: Geometry, out: np.ndarray) -> np.ndarray:
+    """The column matrix transposed, (KH*KW*C, N*OH*OW): for few channels (conv1 on
+    images) its rows copy `OW`-long runs instead of `KW*C`-long ones, which is faster."""
+    view = window_view(xp, g).transpose(3, 4, 5, 0, 1, 2)
+    np.copyto(out.reshape(view.shape), view)
+    return out
+
+
+def prefers_transposed(g: Geometry, channels: int) -> bool:
+    """Whether the transposed column layout copies longer contiguous runs."""
+    return g.kernel[1] * channels < g.out_hw[1] and g.stride[1] == 1 and g.dilation[1] == 1
+
+
+class BiasAdder:
+    """y (rows x O) += b, with the bias tiled to ~1024 values so numpy's inner loop
+    runs long rows instead of O-long ones (O is small: 20 or 50 channels)."""
+
+    def __init__(self, rows: int, channels: int):
+        rep = 1
+        for r in range(max(1, 1024 // max(channels, 1)), 0, -1):
+            if rows % r == 0:
+                rep = r
+                break
+        self.rep = rep
+        self.width = rep * channels
+
+    def __call__(self, y: np.ndarray, b: np.ndarray) -> None:
+        flat = y.reshape(-1, self.width)
+        flat += np.tile(b, self.rep) if self.rep > 1 else b
+
+
 def col2im(col: np.ndarray, g: Geometry, dxp: np.ndarray) -> np.ndarray:
     """Sum the column gradients back onto padded channels-last `dxp` (zeroed here)."""
     n, _, _, c = dxp.shape

@@ -99,8 +99,9 @@ class PoolingLayer(Layer):
         self._dxp = None if self._simple else np.zeros((n, *self.buf_hw, c), dtype)
         if self.method == P.AVE:
             self._divisor = self._ave_divisor(h, w).astype(dtype)
-        self._argmax: np.ndarray | None = None
-        self._ymax: np.ndarray | None = None
+        if self.method == P.MAX:
+            self._idx = np.zeros((n, oh, ow, c), np.int8 if kh * kw < 128 else np.int16)
+            self._tmp = np.empty((n, oh, ow, c), dtype)
 
     def _ave_divisor(self, h: int, w: int) -> np.ndarray:
         """Caffe's pool_size per output: the window clipped to the padded image."""
@@ -130,66 +131,56 @@ class PoolingLayer(Layer):
 
     def forward(self, bottom: list[Blob], top: list[Blob]) -> None:
         src = self._source(bottom[0].data)
-        y = top[0].data.transpose(0, 2, 3, 1)
+        y = top[0].data.transpose(0, 2, 3, 1)  # channels-last memory: contiguous
         if self.method == P.AVE:
             y.fill(0)
             for _, v in self._windows(src):
                 y += v
             y /= self._divisor
             return
-        if self._simple:
-            # Non-overlapping windows without padding: the maximum now, the
-            # winners only if backward asks (test passes never do). The maxima
-            # are kept because a later in-place layer may overwrite the top.
-            first = True
-            for _, v in self._windows(src):
-                if first:
-                    np.copyto(y, v)
-                    first = False
-                else:
-                    np.fmax(y, v, out=y)  # fmax: NaN never wins, as in Caffe
-            if self._ymax is None or self._ymax.shape != y.shape:
-                self._ymax = np.empty_like(y)
-            np.copyto(self._ymax, y)
-            return
-        y.fill(-FLT_MAX)
-        idx = np.full(y.shape, -1, np.int16)
+        # Each window offset is first copied into a contiguous buffer: strided
+        # copies are cheap in numpy, while comparisons on short strided runs are
+        # not. A value wins only when strictly greater (Caffe's first-max rule);
+        # the winning offset goes to `idx` for backward. In the padded case the
+        # maximum starts at -FLT_MAX, so padding (-inf) never wins, as in Caffe.
+        idx = self._idx
+        tmp = self._tmp
         for k, v in self._windows(src):
-            greater = v > y  # strictly greater: the first maximum keeps its place
-            np.copyto(y, v, where=greater)
-            np.copyto(idx, k, where=greater)
-        self._argmax = idx
-
-    def _winners(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        """The first-max offset of each window (simple case, computed lazily)."""
-        idx = np.full(y.shape, -1, np.int16)
-        for k, v in self._windows(x):
-            np.copyto(idx, k, where=(v == y) & (idx < 0))
-        return idx
+            if k == 0 and self._simple:
+                np.copyto(y, v)
+                idx.fill(0)
+                continue
+            if k == 0:
+                y.fill(-FLT_MAX)
+                idx.fill(-1)
+            np.copyto(tmp, v)
+            greater = tmp > y
+            np.fmax(y, tmp, out=y)  # fmax: NaN never wins, as in Caffe
+            idx += greater * (idx.dtype.type(k) - idx)
 
     def backward(self, top: list[Blob], propagate_down: list[bool], bottom: list[Blob]) -> None:
         if not propagate_down[0]:
             return
         dy = top[0].diff.transpose(0, 2, 3, 1)
         dx = bottom[0].diff.transpose(0, 2, 3, 1)
-        if self._simple:
-            if self.method == P.AVE:
-                scaled = dy / self._divisor
-                for _, v in self._windows(dx):
-                    v[...] = scaled
-                return
-            idx = self._winners(bottom[0].data.transpose(0, 2, 3, 1), self._ymax)
-            for k, v in self._windows(dx):
-                np.multiply(dy, idx == k, out=v)
-            return
-        dxp = self._dxp
-        dxp.fill(0)
         if self.method == P.AVE:
             scaled = dy / self._divisor
+            if self._simple:
+                for _, v in self._windows(dx):
+                    np.copyto(v, scaled)
+                return
+            dxp = self._dxp
+            dxp.fill(0)
             for _, v in self._windows(dxp):
                 v += scaled
         else:
-            idx = self._argmax
+            idx = self._idx
+            if self._simple:  # the windows tile the input exactly: write, do not accumulate
+                for k, v in self._windows(dx):
+                    np.multiply(dy, idx == k, out=v)
+                return
+            dxp = self._dxp
+            dxp.fill(0)
             for k, v in self._windows(dxp):
                 v += dy * (idx == k)
         ph, pw = self.pad
