@@ -85,7 +85,7 @@ def test_missing_net_file_names_the_path_and_where_it_looked(in_tmp):
 
 
 def test_missing_data_source_names_the_path_and_where_it_looked(in_tmp):
-    setup(in_tmp, net=NET.replace(f"{REPO}/data/fashion-mnist/train-first12800", "nowhere/train"))
+    setup(in_tmp, net=NET.replace(f"{REPO}/data/fashion-mnist/train-first16000", "nowhere/train"))
     fails("--solver", "solver.prototxt", match=r"net\.prototxt:\d+ .*data source 'nowhere/train.*' was not found; "
                                                 r"looked in")
 

@@ -14,9 +14,9 @@ EMBEDDED = REPO / "data" / "fashion-mnist"
 
 
 def test_embedded_subset_has_the_promised_records():
-    train = open_source(EMBEDDED / "train-first12800-images-idx3-ubyte.gz")
+    train = open_source(EMBEDDED / "train-first16000-images-idx3-ubyte.gz")
     test = open_source(EMBEDDED / "t10k-images-idx3-ubyte.gz")
-    assert isinstance(train, IdxSource) and len(train) == 12800 and len(test) == 10000
+    assert isinstance(train, IdxSource) and len(train) == 16000 and len(test) == 10000
     # Fashion-MNIST's first training labels, in file order
     assert train.labels[:10].astype(int).tolist() == [9, 0, 0, 3, 0, 2, 7, 2, 5, 5]
     # the embedded test set starts with the same records as Caffe's converted oracle

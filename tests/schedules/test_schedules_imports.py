@@ -5,7 +5,7 @@ from pathlib import Path
 
 import sgdtrain.schedules
 
-ALLOWED = {"__future__", "collections", "dataclasses", "math", "numpy", "sgdtrain"}
+ALLOWED = {"__future__", "collections", "ctypes", "dataclasses", "math", "numpy", "sgdtrain"}  # ctypes: libm powf/expf
 ALLOWED_SGDTRAIN = ("sgdtrain.errors", "sgdtrain.proto", "sgdtrain.schedules")
 
 

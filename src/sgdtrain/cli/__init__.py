@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-import sys
+# Before anything imports numpy: OpenBLAS reads its settings when it loads.
+from sgdtrain.blas_env import apply_default
 
-import click
+apply_default()
 
-from sgdtrain import __version__
-from sgdtrain.cli.app import STATE
-from sgdtrain.cli.argv import normalize_argv
-from sgdtrain.cli.commands import convert_mnist, device_query, layers, test, time_
-from sgdtrain.cli.train import do_train, train, train_options
+import sys  # noqa: E402
+
+import click  # noqa: E402
+
+from sgdtrain import __version__  # noqa: E402
+from sgdtrain.cli.app import STATE  # noqa: E402
+from sgdtrain.cli.argv import normalize_argv  # noqa: E402
+from sgdtrain.cli.commands import convert_mnist, device_query, layers, test, time_  # noqa: E402
+from sgdtrain.cli.train import do_train, train, train_options  # noqa: E402
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})

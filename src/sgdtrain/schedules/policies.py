@@ -5,11 +5,13 @@ Each policy is a small function `(param, iter, current_step) -> (rate, current_s
 `current_step` is the solver's `current_step_`, which only `step` and
 `multistep` change (it is saved in the .solverstate whatever the policy).
 
-Precision follows Caffe's C++: the hyperparameters are float32 (the proto
-fields already hold float32-rounded values). `pow(float, int)` promotes to
-double, so step/multistep/exp are evaluated in double and rounded once to
-float32. inv/poly/sigmoid form their base in float32 (`Dtype(1) + gamma*iter`)
-and round the result to float32.
+Precision follows Caffe's C++ overload resolution: the hyperparameters are
+float32 (the proto fields already hold float32-rounded values).
+`pow(float, int)` promotes to double, so step/multistep/exp are evaluated in
+double and rounded once to float32. inv/poly call `pow(float, float)`, the
+float overload (powf), and sigmoid `exp(float)` (expf), with every other
+operation in float32 too; this is what makes the printed rates identical to
+Caffe's (e.g. inv at iteration 40 prints 0.00997011, not 0.0099701).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from collections.abc import Callable
 import numpy as np
 
 from sgdtrain.proto import caffe_pb2
+from sgdtrain.schedules.libm import expf, powf
 
 Param = caffe_pb2.SolverParameter
 Policy = Callable[[Param, int, int], tuple[np.float32, int]]
@@ -59,7 +62,7 @@ def exp(param: Param, iter: int, current_step: int) -> tuple[np.float32, int]:
 def inv(param: Param, iter: int, current_step: int) -> tuple[np.float32, int]:
     """rate = base_lr * (1 + gamma*iter)^(-power), with 1 + gamma*iter formed in float32"""
     base = _F(1) + _F(param.gamma) * _F(iter)
-    return _times_base_lr(param, _pow(base, -float(_F(param.power)))), current_step
+    return _F(param.base_lr) * powf(base, -_F(param.power)), current_step
 
 
 def multistep(param: Param, iter: int, current_step: int) -> tuple[np.float32, int]:
@@ -81,7 +84,7 @@ def poly(param: Param, iter: int, current_step: int) -> tuple[np.float32, int]:
     """
     with np.errstate(all="ignore"):  # max_iter 0 gives NaN/inf as in C (check_policy refuses it)
         base = _F(1) - _F(iter) / _F(param.max_iter)
-    return _times_base_lr(param, _pow(base, float(_F(param.power)))), current_step
+    return _F(param.base_lr) * powf(base, _F(param.power)), current_step
 
 
 def sigmoid(param: Param, iter: int, current_step: int) -> tuple[np.float32, int]:
@@ -90,8 +93,8 @@ def sigmoid(param: Param, iter: int, current_step: int) -> tuple[np.float32, int
     With gamma >= 0 (Caffe master's rule) it ramps up to base_lr, reaching half of it at stepsize.
     """
     exponent = -_F(param.gamma) * (_F(iter) - _F(param.stepsize))
-    with np.errstate(over="ignore"):  # exp overflows to inf long before the ramp: rate 0, as in C
-        return _times_base_lr(param, 1.0 / (1.0 + float(np.exp(np.float64(exponent))))), current_step
+    with np.errstate(over="ignore"):  # expf overflows to inf long before the ramp: rate 0, as in C
+        return _F(param.base_lr) * (_F(1) / (_F(1) + expf(exponent))), current_step
 
 
 # Caffe's names, in the order sgd_solver.cpp documents them.
