@@ -54,11 +54,16 @@ def write_solverstate(path: str, state: caffe_pb2.SolverState) -> None:
 
 
 def read_solverstate(path: Path) -> caffe_pb2.SolverState:
-    """A binary SolverState; a clear SnapshotError for anything else."""
+    """A SolverState (binary proto, or HDF5 when the name ends in .h5, as Caffe decides);
+    a clear SnapshotError for anything else."""
     try:
         raw = Path(path).read_bytes()
     except FileNotFoundError:
         raise SnapshotError(f"the solver state '{path}' does not exist.", fix="Check the --snapshot path.") from None
+    if str(path).endswith(".h5") and not str(path).endswith(".caffemodel.h5"):
+        from sgdtrain.hdf5 import read_solverstate_h5
+
+        return read_solverstate_h5(Path(path))
     if str(path).endswith(".caffemodel") or str(path).endswith(".caffemodel.h5"):
         raise SnapshotError(
             f"'{path}' is a .caffemodel (weights only); --snapshot resumes from a .solverstate.",

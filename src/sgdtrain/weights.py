@@ -30,11 +30,10 @@ def read_caffemodel(path: Path) -> caffe_pb2.NetParameter:
         raise SnapshotError(f"the weights file '{path}' does not exist.", fix="Check the path.") from None
     except OSError as exc:
         raise SnapshotError(f"cannot read the weights file '{path}': {exc.strerror}.") from None
-    if raw[:8] == b"\x89HDF\r\n\x1a\n":
-        raise SnapshotError(
-            f"'{path}' is an HDF5 file; sgdtrain reads .caffemodel (binary proto) weights.",
-            fix="Convert it with Caffe, or save snapshots with snapshot_format: BINARYPROTO.",
-        )
+    if raw[:8] == b"\x89HDF\r\n\x1a\n":  # Caffe detects HDF5 weights by content, too
+        from sgdtrain.hdf5 import read_caffemodel_h5
+
+        return read_caffemodel_h5(Path(path))
     net = caffe_pb2.NetParameter()
     try:
         net.ParseFromString(raw)

@@ -13,9 +13,30 @@ from sgdtrain.proto import caffe_pb2
 D = caffe_pb2.DESCRIPTOR
 
 
-def test_63_messages_and_phase():
-    assert len(D.message_types_by_name) == 63
+CAFFE_MESSAGES = """BlobShape BlobProto BlobProtoVector Datum FillerParameter NetParameter SolverParameter SolverState
+NetState NetStateRule ParamSpec LayerParameter TransformationParameter LossParameter AccuracyParameter ArgMaxParameter
+ClipParameter ConcatParameter BatchNormParameter BiasParameter ContrastiveLossParameter ConvolutionParameter
+CropParameter DataParameter DropoutParameter DummyDataParameter EltwiseParameter ELUParameter EmbedParameter
+ExpParameter FlattenParameter HDF5DataParameter HDF5OutputParameter HingeLossParameter ImageDataParameter
+InfogainLossParameter InnerProductParameter InputParameter LogParameter LRNParameter MemoryDataParameter MVNParameter
+ParameterParameter PoolingParameter PowerParameter PythonParameter RecurrentParameter ReductionParameter ReLUParameter
+ReshapeParameter ScaleParameter SigmoidParameter SliceParameter SoftmaxParameter SwishParameter TanHParameter
+TileParameter ThresholdParameter WindowDataParameter SPPParameter V1LayerParameter V0LayerParameter
+PReLUParameter""".split()
+
+
+def test_caffes_63_messages_plus_sgdtrains_extension_messages():
+    assert len(CAFFE_MESSAGES) == 63
+    assert set(D.message_types_by_name) - set(CAFFE_MESSAGES) == {"ResumeState", "DataPosition"}
+    assert set(CAFFE_MESSAGES) <= set(D.message_types_by_name)
     assert set(D.enum_types_by_name) == {"Phase"}
+
+
+def test_sgdtrain_fields_live_in_the_extension_range():
+    for name in CAFFE_MESSAGES:
+        desc = getattr(caffe_pb2, name).DESCRIPTOR
+        extra = [f for f in desc.fields if f.message_type and f.message_type.name in ("ResumeState", "DataPosition")]
+        assert all(1000 <= f.number < 2000 for f in extra)
 
 
 def test_solver_parameter_has_all_42_fields_numbered_1_to_42():

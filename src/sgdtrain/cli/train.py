@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -26,6 +27,10 @@ def train_options(fn):
             click.option("--sighup-effect", type=click.Choice(EFFECTS), default="snapshot", show_default=True,
                          help="What SIGHUP does."),
             click.option("--gpu", hidden=True, help="Accepted for Caffe compatibility; sgdtrain runs on the CPU."),
+            click.option("--metrics", metavar="PATH", default=None,
+                         help="Where to write the metrics record (JSON Lines; default: <snapshot_prefix>.metrics.jsonl "
+                         "beside the snapshots)."),
+            click.option("--no-metrics", is_flag=True, help="Do not write a metrics record."),
             click.option("--progress/--no-progress", default=None,
                          help="Show a live progress bar (default: only when stderr is a terminal)."),
             log_format_option,
@@ -36,17 +41,19 @@ def train_options(fn):
     return fn
 
 
-def do_train(solver, weights, snapshot, level, stage, sigint_effect, sighup_effect, gpu, progress, log_format, debug):
+def do_train(solver, weights, snapshot, level, stage, sigint_effect, sighup_effect, gpu, metrics, no_metrics, progress,
+             log_format, debug):
     STATE.debug = STATE.debug or debug
     if not solver:
         fail("train needs a solver prototxt: `sgdtrain train --solver lenet_solver.prototxt`.")
     if weights and snapshot:
         fail("Give a snapshot to resume training or weights to finetune but not both.")
-    run_guarded(_train, solver, weights, snapshot, level, stage, sigint_effect, sighup_effect, gpu, progress,
-                log_format)
+    run_guarded(_train, solver, weights, snapshot, level, stage, sigint_effect, sighup_effect, gpu,
+                None if no_metrics else (metrics or ""), progress, log_format)
 
 
-def _train(solver_path, weights, snapshot, level, stage, sigint_effect, sighup_effect, gpu, progress, log_format):
+def _train(solver_path, weights, snapshot, level, stage, sigint_effect, sighup_effect, gpu, metrics, progress,
+           log_format):
     from sgdtrain.solver import Solver
     from sgdtrain.solver.resume import restore
 
@@ -73,6 +80,11 @@ def _train(solver_path, weights, snapshot, level, stage, sigint_effect, sighup_e
         del config.param.weights[:]
     poller = SignalPoller(sigint_effect, sighup_effect)
     listeners = []
+    if metrics is not None:
+        from sgdtrain.solver.metrics import MetricsWriter, metrics_path
+
+        listeners.append(MetricsWriter(Path(metrics) if metrics else metrics_path(config.param.snapshot_prefix),
+                                       resumed_from=snapshot))
     progress_listener = None
     if console is not None:
         from sgdtrain.cli.progress import RichProgress

@@ -36,6 +36,7 @@ from sgdtrain.snapshot import (
     write_solverstate,
 )
 from sgdtrain.solver.events import Output, SolverListener
+from sgdtrain.solver.resume import resume_state
 from sgdtrain.solver.smoothing import SmoothedLoss
 from sgdtrain.updates import Updater, check_rule
 from sgdtrain.weights import load_weights
@@ -91,10 +92,16 @@ class Solver:
             [p.decay_mult for p in params],
         )
         self.smoothed = SmoothedLoss(param.average_loss)
+        self.loss_start_iter = 0  # the iteration the current Step began at (the smoothing's index base)
+        self._resumed_window = False  # set by resume: the next Step keeps the restored loss window
         self.requested_early_exit = False
         self.last_snapshot_iter: int | None = None
         if param.snapshot > 0 or param.snapshot_after_train:
             ensure_prefix_directory(param.snapshot_prefix)
+            if self.hdf5:
+                from sgdtrain.hdf5 import h5py_module
+
+                h5py_module()  # fail now, not at the first snapshot
 
     def _build(self, spec) -> Net:
         filtered = spec.filtered(self.log.info)
@@ -117,8 +124,8 @@ class Solver:
         self.log.info("solver.cpp:289", f"Solving {self.net.name}")
         self.log.info("solver.cpp:290", f"Learning Rate Policy: {p.lr_policy}")
         self._emit("on_start", self)
-        start_iter = self.iter
         self.step(p.max_iter - self.iter)
+        start_iter = self.loss_start_iter
         if p.snapshot_after_train and (not p.snapshot or self.iter % p.snapshot != 0):
             self.snapshot()
         if self.requested_early_exit:
@@ -137,9 +144,13 @@ class Solver:
 
     def step(self, iters: int) -> None:
         p = self.param
-        start_iter = self.iter
         stop_iter = self.iter + iters
-        self.smoothed.reset()
+        if self._resumed_window:
+            self._resumed_window = False  # an exact resume continues the interrupted Step's window
+        else:
+            self.smoothed.reset()
+            self.loss_start_iter = self.iter
+        start_iter = self.loss_start_iter
         timer = time.perf_counter()
         iterations_last: int | None = None  # Caffe leaves it uninitialised: the first rate prints 0
         while self.iter < stop_iter:
@@ -259,17 +270,33 @@ class Solver:
         self._emit("on_test", self.iter, net_id, outputs, mean_loss, time.perf_counter() - started)
 
     # -- snapshots --------------------------------------------------------------------------
+    @property
+    def hdf5(self) -> bool:
+        return self.param.snapshot_format == self.param.HDF5
+
     def snapshot_paths(self) -> tuple[str, str]:
-        prefix = self.param.snapshot_prefix
-        return (snapshot_filename(prefix, self.iter, ".caffemodel"), snapshot_filename(prefix, self.iter, ".solverstate"))
+        prefix, h5 = self.param.snapshot_prefix, ".h5" if self.hdf5 else ""
+        return (snapshot_filename(prefix, self.iter, ".caffemodel" + h5),
+                snapshot_filename(prefix, self.iter, ".solverstate" + h5))
 
     def snapshot(self) -> list[str]:
+        """Caffe's Snapshot(): the weights, then the solver state, each written atomically."""
         model, state_path = self.snapshot_paths()
         ensure_prefix_directory(self.param.snapshot_prefix)
-        self.log.info("solver.cpp:464", f"Snapshotting to binary proto file {model}")
-        write_caffemodel(model, self.net.to_proto(self.param.snapshot_diff))
-        self.log.info("sgd_solver.cpp:284", f"Snapshotting solver state to binary proto file {state_path}")
-        write_solverstate(state_path, solver_state(self.iter, model, self.current_step, self.updater.history))
+        state = solver_state(self.iter, model, self.current_step, self.updater.history)
+        state.sgdtrain_resume.CopyFrom(resume_state(self))
+        if self.hdf5:
+            from sgdtrain.hdf5 import write_caffemodel_h5, write_solverstate_h5
+
+            self.log.info("solver.cpp:474", f"Snapshotting to HDF5 file {model}")
+            write_caffemodel_h5(model, self.net, self.param.snapshot_diff)
+            self.log.info("sgd_solver.cpp:296", f"Snapshotting solver state to HDF5 file {state_path}")
+            write_solverstate_h5(state_path, state, self.updater.history)
+        else:
+            self.log.info("solver.cpp:464", f"Snapshotting to binary proto file {model}")
+            write_caffemodel(model, self.net.to_proto(self.param.snapshot_diff))
+            self.log.info("sgd_solver.cpp:284", f"Snapshotting solver state to binary proto file {state_path}")
+            write_solverstate(state_path, state)
         self.last_snapshot_iter = self.iter
         self._emit("on_snapshot", self.iter, [model, state_path])
         return [model, state_path]
