@@ -11,11 +11,11 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
+from sgdtrain.atomic import temporary_beside
 from sgdtrain.blobproto import blob_to_proto
 from sgdtrain.errors import ConfigError, SnapshotError
 from sgdtrain.proto import caffe_pb2
@@ -36,8 +36,7 @@ def h5py_module():
 
 def _atomic_h5(path: str, fill) -> None:
     h5py = h5py_module()
-    folder = os.path.dirname(path) or "."
-    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)
+    fd, tmp = temporary_beside(Path(path))
     os.close(fd)
     try:
         with h5py.File(tmp, "w") as f:
