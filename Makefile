@@ -46,3 +46,7 @@ proto: install-test
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .ruff_cache
+
+## fidelity: sgdtrain against every reference run of real Caffe, as a table
+fidelity: install
+	$(BIN)/python scripts/fidelity.py

@@ -91,8 +91,15 @@ def build_solver(run: ReferenceRun, reference: Path, work: Path, *, max_iter: in
 
 
 def replay(run: ReferenceRun, reference: Path, data: Path, work: Path, *, max_iter: int | None = None,
-           with_tests: bool = True) -> Replay:
-    """Run `run` with sgdtrain in `work`; returns what its log and listeners recorded."""
+           with_tests: bool = True, iterations: int | None = None,
+           perturb: tuple[int, float] | None = None) -> Replay:
+    """Run `run` with sgdtrain in `work`; returns what its log and listeners recorded.
+
+    `iterations`: stop after that many updates (no final snapshot, forward or
+    test; unlike `max_iter` this leaves poly's schedule alone). `perturb`:
+    (seed, eps) multiplies every starting weight by 1 + eps * N(0, 1), a
+    replica for judging which differences rounding alone can make.
+    """
     from sgdtrain.solver.resume import restore
 
     prepare(reference, data, work)
@@ -110,7 +117,15 @@ def replay(run: ReferenceRun, reference: Path, data: Path, work: Path, *, max_it
             learned.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(state.with_suffix(".caffemodel"), learned)
             restore(solver, state)
-        solver.solve()
+        if perturb is not None:
+            seed, eps = perturb
+            rng = np.random.default_rng(seed)
+            for p in solver.net.learnable_params:
+                p.blob.data *= (1 + eps * rng.standard_normal(p.blob.data.shape)).astype(np.float32)
+        if iterations is None:
+            solver.solve()
+        else:
+            solver.step(iterations)
     result.weights = [p.blob.data.copy() for p in solver.net.learnable_params]
     result.log = stream.getvalue()
     return result
