@@ -50,3 +50,7 @@ clean:
 ## fidelity: sgdtrain against every reference run of real Caffe, as a table
 fidelity: install
 	$(BIN)/python scripts/fidelity.py
+
+## bench-full: Caffe's full 10,000-iteration LeNet run on the full Fashion-MNIST (needs dataset-fashion-mnist)
+bench-full: install
+	$(BIN)/python benchmarks/full_run.py

@@ -989,7 +989,7 @@ class SPPParameter(_message.Message):
     def __init__(self, pyramid_height: _Optional[int] = ..., pool: _Optional[_Union[SPPParameter.PoolMethod, str]] = ..., engine: _Optional[_Union[SPPParameter.Engine, str]] = ...) -> None: ...
 
 class SolverParameter(_message.Message):
-    __slots__ = ("net", "net_param", "train_net", "test_net", "train_net_param", "test_net_param", "train_state", "test_state", "test_iter", "test_interval", "test_compute_loss", "test_initialization", "base_lr", "display", "average_loss", "max_iter", "iter_size", "lr_policy", "gamma", "power", "momentum", "weight_decay", "regularization_type", "stepsize", "stepvalue", "clip_gradients", "snapshot", "snapshot_prefix", "snapshot_diff", "snapshot_format", "solver_mode", "device_id", "random_seed", "type", "delta", "momentum2", "rms_decay", "debug_info", "snapshot_after_train", "solver_type", "layer_wise_reduce", "weights")
+    __slots__ = ("net", "net_param", "train_net", "test_net", "train_net_param", "test_net_param", "train_state", "test_state", "test_iter", "test_interval", "test_compute_loss", "test_initialization", "base_lr", "display", "average_loss", "max_iter", "iter_size", "lr_policy", "gamma", "power", "momentum", "weight_decay", "regularization_type", "stepsize", "stepvalue", "clip_gradients", "snapshot", "snapshot_prefix", "snapshot_diff", "snapshot_format", "solver_mode", "device_id", "random_seed", "type", "delta", "momentum2", "rms_decay", "debug_info", "snapshot_after_train", "solver_type", "layer_wise_reduce", "weights", "warmup_iter", "warmup_start_factor", "min_lr", "cosine_floor", "cosine_period", "cosine_period_mult", "plateau_metric", "plateau_patience", "plateau_mode", "plateau_threshold", "max_epoch", "test_epoch", "stepsize_epoch", "snapshot_epoch", "snapshot_best", "snapshot_best_mode", "early_stop_patience", "early_stop_metric", "early_stop_mode", "keep_snapshots", "stop_on_divergence")
     class SnapshotFormat(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         HDF5: _ClassVar[SolverParameter.SnapshotFormat]
@@ -1058,6 +1058,27 @@ class SolverParameter(_message.Message):
     SOLVER_TYPE_FIELD_NUMBER: _ClassVar[int]
     LAYER_WISE_REDUCE_FIELD_NUMBER: _ClassVar[int]
     WEIGHTS_FIELD_NUMBER: _ClassVar[int]
+    WARMUP_ITER_FIELD_NUMBER: _ClassVar[int]
+    WARMUP_START_FACTOR_FIELD_NUMBER: _ClassVar[int]
+    MIN_LR_FIELD_NUMBER: _ClassVar[int]
+    COSINE_FLOOR_FIELD_NUMBER: _ClassVar[int]
+    COSINE_PERIOD_FIELD_NUMBER: _ClassVar[int]
+    COSINE_PERIOD_MULT_FIELD_NUMBER: _ClassVar[int]
+    PLATEAU_METRIC_FIELD_NUMBER: _ClassVar[int]
+    PLATEAU_PATIENCE_FIELD_NUMBER: _ClassVar[int]
+    PLATEAU_MODE_FIELD_NUMBER: _ClassVar[int]
+    PLATEAU_THRESHOLD_FIELD_NUMBER: _ClassVar[int]
+    MAX_EPOCH_FIELD_NUMBER: _ClassVar[int]
+    TEST_EPOCH_FIELD_NUMBER: _ClassVar[int]
+    STEPSIZE_EPOCH_FIELD_NUMBER: _ClassVar[int]
+    SNAPSHOT_EPOCH_FIELD_NUMBER: _ClassVar[int]
+    SNAPSHOT_BEST_FIELD_NUMBER: _ClassVar[int]
+    SNAPSHOT_BEST_MODE_FIELD_NUMBER: _ClassVar[int]
+    EARLY_STOP_PATIENCE_FIELD_NUMBER: _ClassVar[int]
+    EARLY_STOP_METRIC_FIELD_NUMBER: _ClassVar[int]
+    EARLY_STOP_MODE_FIELD_NUMBER: _ClassVar[int]
+    KEEP_SNAPSHOTS_FIELD_NUMBER: _ClassVar[int]
+    STOP_ON_DIVERGENCE_FIELD_NUMBER: _ClassVar[int]
     net: str
     net_param: NetParameter
     train_net: str
@@ -1100,7 +1121,28 @@ class SolverParameter(_message.Message):
     solver_type: SolverParameter.SolverType
     layer_wise_reduce: bool
     weights: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, net: _Optional[str] = ..., net_param: _Optional[_Union[NetParameter, _Mapping]] = ..., train_net: _Optional[str] = ..., test_net: _Optional[_Iterable[str]] = ..., train_net_param: _Optional[_Union[NetParameter, _Mapping]] = ..., test_net_param: _Optional[_Iterable[_Union[NetParameter, _Mapping]]] = ..., train_state: _Optional[_Union[NetState, _Mapping]] = ..., test_state: _Optional[_Iterable[_Union[NetState, _Mapping]]] = ..., test_iter: _Optional[_Iterable[int]] = ..., test_interval: _Optional[int] = ..., test_compute_loss: bool = ..., test_initialization: bool = ..., base_lr: _Optional[float] = ..., display: _Optional[int] = ..., average_loss: _Optional[int] = ..., max_iter: _Optional[int] = ..., iter_size: _Optional[int] = ..., lr_policy: _Optional[str] = ..., gamma: _Optional[float] = ..., power: _Optional[float] = ..., momentum: _Optional[float] = ..., weight_decay: _Optional[float] = ..., regularization_type: _Optional[str] = ..., stepsize: _Optional[int] = ..., stepvalue: _Optional[_Iterable[int]] = ..., clip_gradients: _Optional[float] = ..., snapshot: _Optional[int] = ..., snapshot_prefix: _Optional[str] = ..., snapshot_diff: bool = ..., snapshot_format: _Optional[_Union[SolverParameter.SnapshotFormat, str]] = ..., solver_mode: _Optional[_Union[SolverParameter.SolverMode, str]] = ..., device_id: _Optional[int] = ..., random_seed: _Optional[int] = ..., type: _Optional[str] = ..., delta: _Optional[float] = ..., momentum2: _Optional[float] = ..., rms_decay: _Optional[float] = ..., debug_info: bool = ..., snapshot_after_train: bool = ..., solver_type: _Optional[_Union[SolverParameter.SolverType, str]] = ..., layer_wise_reduce: bool = ..., weights: _Optional[_Iterable[str]] = ...) -> None: ...
+    warmup_iter: int
+    warmup_start_factor: float
+    min_lr: float
+    cosine_floor: float
+    cosine_period: int
+    cosine_period_mult: float
+    plateau_metric: str
+    plateau_patience: int
+    plateau_mode: str
+    plateau_threshold: float
+    max_epoch: float
+    test_epoch: float
+    stepsize_epoch: float
+    snapshot_epoch: float
+    snapshot_best: str
+    snapshot_best_mode: str
+    early_stop_patience: int
+    early_stop_metric: str
+    early_stop_mode: str
+    keep_snapshots: int
+    stop_on_divergence: bool
+    def __init__(self, net: _Optional[str] = ..., net_param: _Optional[_Union[NetParameter, _Mapping]] = ..., train_net: _Optional[str] = ..., test_net: _Optional[_Iterable[str]] = ..., train_net_param: _Optional[_Union[NetParameter, _Mapping]] = ..., test_net_param: _Optional[_Iterable[_Union[NetParameter, _Mapping]]] = ..., train_state: _Optional[_Union[NetState, _Mapping]] = ..., test_state: _Optional[_Iterable[_Union[NetState, _Mapping]]] = ..., test_iter: _Optional[_Iterable[int]] = ..., test_interval: _Optional[int] = ..., test_compute_loss: bool = ..., test_initialization: bool = ..., base_lr: _Optional[float] = ..., display: _Optional[int] = ..., average_loss: _Optional[int] = ..., max_iter: _Optional[int] = ..., iter_size: _Optional[int] = ..., lr_policy: _Optional[str] = ..., gamma: _Optional[float] = ..., power: _Optional[float] = ..., momentum: _Optional[float] = ..., weight_decay: _Optional[float] = ..., regularization_type: _Optional[str] = ..., stepsize: _Optional[int] = ..., stepvalue: _Optional[_Iterable[int]] = ..., clip_gradients: _Optional[float] = ..., snapshot: _Optional[int] = ..., snapshot_prefix: _Optional[str] = ..., snapshot_diff: bool = ..., snapshot_format: _Optional[_Union[SolverParameter.SnapshotFormat, str]] = ..., solver_mode: _Optional[_Union[SolverParameter.SolverMode, str]] = ..., device_id: _Optional[int] = ..., random_seed: _Optional[int] = ..., type: _Optional[str] = ..., delta: _Optional[float] = ..., momentum2: _Optional[float] = ..., rms_decay: _Optional[float] = ..., debug_info: bool = ..., snapshot_after_train: bool = ..., solver_type: _Optional[_Union[SolverParameter.SolverType, str]] = ..., layer_wise_reduce: bool = ..., weights: _Optional[_Iterable[str]] = ..., warmup_iter: _Optional[int] = ..., warmup_start_factor: _Optional[float] = ..., min_lr: _Optional[float] = ..., cosine_floor: _Optional[float] = ..., cosine_period: _Optional[int] = ..., cosine_period_mult: _Optional[float] = ..., plateau_metric: _Optional[str] = ..., plateau_patience: _Optional[int] = ..., plateau_mode: _Optional[str] = ..., plateau_threshold: _Optional[float] = ..., max_epoch: _Optional[float] = ..., test_epoch: _Optional[float] = ..., stepsize_epoch: _Optional[float] = ..., snapshot_epoch: _Optional[float] = ..., snapshot_best: _Optional[str] = ..., snapshot_best_mode: _Optional[str] = ..., early_stop_patience: _Optional[int] = ..., early_stop_metric: _Optional[str] = ..., early_stop_mode: _Optional[str] = ..., keep_snapshots: _Optional[int] = ..., stop_on_divergence: bool = ...) -> None: ...
 
 class SolverState(_message.Message):
     __slots__ = ("iter", "learned_net", "history", "current_step", "sgdtrain_resume")
@@ -1117,7 +1159,7 @@ class SolverState(_message.Message):
     def __init__(self, iter: _Optional[int] = ..., learned_net: _Optional[str] = ..., history: _Optional[_Iterable[_Union[BlobProto, _Mapping]]] = ..., current_step: _Optional[int] = ..., sgdtrain_resume: _Optional[_Union[ResumeState, _Mapping]] = ...) -> None: ...
 
 class ResumeState(_message.Message):
-    __slots__ = ("version", "solver_rng", "data", "loss_window", "smoothed_loss", "loss_start_iter", "solver")
+    __slots__ = ("version", "solver_rng", "data", "loss_window", "smoothed_loss", "loss_start_iter", "solver", "monitors")
     VERSION_FIELD_NUMBER: _ClassVar[int]
     SOLVER_RNG_FIELD_NUMBER: _ClassVar[int]
     DATA_FIELD_NUMBER: _ClassVar[int]
@@ -1125,6 +1167,7 @@ class ResumeState(_message.Message):
     SMOOTHED_LOSS_FIELD_NUMBER: _ClassVar[int]
     LOSS_START_ITER_FIELD_NUMBER: _ClassVar[int]
     SOLVER_FIELD_NUMBER: _ClassVar[int]
+    MONITORS_FIELD_NUMBER: _ClassVar[int]
     version: int
     solver_rng: str
     data: _containers.RepeatedCompositeFieldContainer[DataPosition]
@@ -1132,7 +1175,8 @@ class ResumeState(_message.Message):
     smoothed_loss: float
     loss_start_iter: int
     solver: SolverParameter
-    def __init__(self, version: _Optional[int] = ..., solver_rng: _Optional[str] = ..., data: _Optional[_Iterable[_Union[DataPosition, _Mapping]]] = ..., loss_window: _Optional[_Iterable[float]] = ..., smoothed_loss: _Optional[float] = ..., loss_start_iter: _Optional[int] = ..., solver: _Optional[_Union[SolverParameter, _Mapping]] = ...) -> None: ...
+    monitors: str
+    def __init__(self, version: _Optional[int] = ..., solver_rng: _Optional[str] = ..., data: _Optional[_Iterable[_Union[DataPosition, _Mapping]]] = ..., loss_window: _Optional[_Iterable[float]] = ..., smoothed_loss: _Optional[float] = ..., loss_start_iter: _Optional[int] = ..., solver: _Optional[_Union[SolverParameter, _Mapping]] = ..., monitors: _Optional[str] = ...) -> None: ...
 
 class DataPosition(_message.Message):
     __slots__ = ("net", "layer", "state")
