@@ -52,10 +52,10 @@ def test_poly_needs_positive_max_iter(max_iter):
 
 
 def test_unset_and_unknown_policies_list_the_known_ones():
-    for err in (rejected(base_lr=0.01), rejected(lr_policy="cosine", base_lr=0.01)):
+    for err in (rejected(base_lr=0.01), rejected(lr_policy="cosinus", base_lr=0.01)):
         assert err.where.field == "lr_policy"
-        assert "fixed, step, exp, inv, multistep, poly, sigmoid" in err.fix
-    assert "Unknown learning rate policy: cosine" in str(rejected(lr_policy="cosine"))
+        assert "fixed, step, exp, inv, multistep, poly, sigmoid, cosine, plateau" in err.fix
+    assert "Unknown learning rate policy: cosinus" in str(rejected(lr_policy="cosinus"))
 
 
 @pytest.mark.parametrize("fields", [

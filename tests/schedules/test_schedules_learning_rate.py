@@ -6,8 +6,8 @@ from sgdtrain.errors import ConfigError
 from sgdtrain.schedules import POLICIES, known_policies, learning_rate
 
 
-def test_registry_holds_caffes_seven_policies_in_caffes_order():
-    assert known_policies() == ("fixed", "step", "exp", "inv", "multistep", "poly", "sigmoid")
+def test_registry_holds_caffes_seven_policies_in_caffes_order_then_sgdtrains():
+    assert known_policies() == ("fixed", "step", "exp", "inv", "multistep", "poly", "sigmoid", "cosine", "plateau")
     assert tuple(POLICIES) == known_policies()
     assert all(fn.__doc__ and "rate" in fn.__doc__ for fn in POLICIES.values())  # each shows its formula
 

@@ -20,7 +20,8 @@ WhereOf = Callable[[str], Where]
 
 
 def known_policies() -> tuple[str, ...]:
-    """The lr_policy names, in Caffe's order: fixed, step, exp, inv, multistep, poly, sigmoid."""
+    """The lr_policy names: Caffe's (fixed, step, exp, inv, multistep, poly, sigmoid), then
+    sgdtrain's extensions (cosine, plateau)."""
     return tuple(POLICIES)
 
 
@@ -54,6 +55,32 @@ _RULES = (
     _Rule("max_iter", ("poly",), lambda p: p.max_iter > 0,
           "poly needs max_iter > 0 (it computes base_lr * (1 - iter/max_iter)^power).",
           "Set `max_iter` to the number of iterations of the run.", False),
+    # sgdtrain's extensions
+    _Rule("max_iter", ("cosine",), lambda p: p.cosine_period > 0 or p.max_iter > 0,
+          "cosine needs cosine_period > 0 or max_iter > 0 (the length of its period).",
+          "Set `max_iter`, or `cosine_period` for restarts.", False),
+    _Rule("cosine_floor", ("cosine",), lambda p: 0 <= p.cosine_floor <= 1,
+          "cosine_floor is a fraction of base_lr and must lie in [0, 1].", "E.g. `cosine_floor: 0.01`.", False),
+    _Rule("cosine_period_mult", ("cosine",), lambda p: p.cosine_period_mult >= 1,
+          "cosine_period_mult must be >= 1 (each restart's period is that many times the previous one).",
+          "Use 1 for equal periods, or e.g. 2.", False),
+    _Rule("gamma", ("plateau",), lambda p: 0 < p.gamma <= 1,
+          "plateau multiplies the rate by gamma at each plateau, so gamma must lie in (0, 1].",
+          "E.g. `gamma: 0.1`.", False),
+    _Rule("plateau_patience", ("plateau",), lambda p: p.plateau_patience >= 1,
+          "plateau_patience (tests without improvement before the rate drops) must be >= 1.",
+          "E.g. `plateau_patience: 5`.", False),
+    _Rule("plateau_mode", ("plateau",), lambda p: p.plateau_mode in ("", "min", "max"),
+          "plateau_mode must be \"min\", \"max\" or empty (chosen from the metric's name).",
+          "E.g. `plateau_mode: \"max\"` for an accuracy.", False),
+)
+
+_EXTENSION_RULES = (
+    ("warmup_iter", lambda p: p.warmup_iter >= 0, "warmup_iter must not be negative.", "Use 0 for no warm-up."),
+    ("warmup_start_factor", lambda p: 0 <= p.warmup_start_factor <= 1,
+     "warmup_start_factor (the fraction of the rate the warm-up starts at) must lie in [0, 1].",
+     "E.g. `warmup_start_factor: 0.1`."),
+    ("min_lr", lambda p: p.min_lr >= 0, "min_lr must not be negative.", "Use 0 for no floor."),
 )
 
 
@@ -88,6 +115,10 @@ def _check(param: Param, where: WhereOf, caffe_only: bool) -> None:
     for r in _RULES:
         if policy in r.policies and (r.caffe or not caffe_only) and not r.holds(param):
             raise ConfigError(_problem(param, policy, r), where=where(r.field), fix=r.fix or _gamma_fix(policy))
+    if not caffe_only:
+        for name, holds, rule, fix in _EXTENSION_RULES:
+            if not holds(param):
+                raise ConfigError(f"`{name}: {getattr(param, name):g}` is invalid: {rule}", where=where(name), fix=fix)
 
 
 def check_policy(param: Param, where: WhereOf) -> None:

@@ -107,3 +107,8 @@ POLICIES: dict[str, Policy] = {
     "poly": poly,
     "sigmoid": sigmoid,
 }
+CAFFE_POLICIES = tuple(POLICIES)
+
+from sgdtrain.schedules.extensions import EXTENSION_POLICIES  # noqa: E402  (they use this module's names)
+
+POLICIES.update(EXTENSION_POLICIES)  # sgdtrain's extensions: cosine, plateau
