@@ -52,6 +52,12 @@ SOLVERS = {
     "AdamW": 'type: "AdamW" base_lr: 0.001 momentum: 0.9 momentum2: 0.999 weight_decay: 0.01 lr_policy: "fixed"',
     "multistep": 'type: "SGD" base_lr: 0.01 momentum: 0.9 lr_policy: "multistep" gamma: 0.5 stepvalue: 6 '
                  "stepvalue: 8 stepvalue: 9 stepvalue: 12",
+    # sgdtrain's extensions: their state (the plateau counter and monitors) must resume exactly too
+    "plateau+best+early": 'type: "SGD" base_lr: 0.02 momentum: 0.9 lr_policy: "plateau" gamma: 0.5 '
+                          'plateau_patience: 1 plateau_threshold: 0.01 snapshot_best: "accuracy" '
+                          "early_stop_patience: 5",
+    "cosine+warmup+min_lr": 'type: "Nesterov" base_lr: 0.02 momentum: 0.9 lr_policy: "cosine" cosine_period: 5 '
+                            "cosine_period_mult: 2 warmup_iter: 4 min_lr: 0.001",
 }
 
 

@@ -57,6 +57,9 @@ def _train(solver_path, weights, snapshot, level, stage, sigint_effect, sighup_e
     from sgdtrain.solver import Solver
     from sgdtrain.solver.resume import restore
 
+    import numpy as np
+
+    np.seterr(all="ignore")  # a diverging run is reported by sgdtrain itself (stop_on_divergence), not by numpy
     stages = stage.split(",")  # Caffe: an empty --stage gives one empty stage ""
     show_progress = sys.stderr.isatty() if progress is None else progress
     console = None

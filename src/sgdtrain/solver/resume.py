@@ -53,6 +53,8 @@ def resume_state(solver) -> caffe_pb2.ResumeState:
     state.smoothed_loss = float(solver.smoothed.value)
     state.loss_start_iter = solver.loss_start_iter
     state.solver.CopyFrom(solver.param)
+    if solver.monitors:
+        state.monitors = json.dumps({k: m.state() for k, m in solver.monitors.items()})
     return state
 
 
@@ -70,6 +72,10 @@ def _restore_extension(solver, ext: caffe_pb2.ResumeState) -> None:
         solver.smoothed.restore({"losses": list(ext.loss_window), "value": ext.smoothed_loss})
         solver.loss_start_iter = ext.loss_start_iter
         solver._resumed_window = True
+    if ext.monitors:
+        for key, saved_state in json.loads(ext.monitors).items():
+            if key in solver.monitors:
+                solver.monitors[key].restore(saved_state)
     if ext.HasField("solver"):
         before, now = solver_settings(ext.solver), solver_settings(solver.param)
         changed = [f"{k} {_show(before[k])} -> {_show(now[k])}" for k in WATCHED if before.get(k) != now.get(k)]

@@ -35,6 +35,7 @@ from sgdtrain.snapshot import (
     write_caffemodel,
     write_solverstate,
 )
+from sgdtrain.solver import workflow
 from sgdtrain.solver.events import Output, SolverListener
 from sgdtrain.solver.resume import resume_state
 from sgdtrain.solver.smoothing import SmoothedLoss
@@ -60,7 +61,8 @@ class Solver:
         self.log = log or NullLog()
         self.listeners = list(listeners or [])
         self.signal_poll = signal_poll or (lambda: NONE)
-        check_policy(param, lambda name: config.where(name))
+        if not workflow.uses_epochs(param):
+            check_policy(param, lambda name: config.where(name))
         check_rule(param, lambda name: config.where(name))
         self.log.info("solver.cpp:45", "Initializing solver from parameters: ")
         self.log.raw(text_format.MessageToString(param))
@@ -81,6 +83,10 @@ class Solver:
                 load_weights([test_net], w, self.log)
             test_net.share_trained_layers_with(self.net)
             self.test_nets.append(test_net)
+        workflow.resolve_epochs(self)
+        if workflow.uses_epochs(param):
+            check_policy(param, lambda name: config.where(name))
+        self.monitors = workflow.setup_monitors(self)
         self.log.info("solver.cpp:57", "Solver scaffolding done.")
         self.iter = 0
         self.current_step = 0
@@ -96,6 +102,7 @@ class Solver:
         self._resumed_window = False  # set by resume: the next Step keeps the restored loss window
         self.requested_early_exit = False
         self.last_snapshot_iter: int | None = None
+        self.last_snapshot_paths: list[str] = []
         if param.snapshot > 0 or param.snapshot_after_train:
             ensure_prefix_directory(param.snapshot_prefix)
             if self.hdf5:
@@ -164,6 +171,7 @@ class Solver:
             for _ in range(p.iter_size):
                 loss = f32(loss + self.net.forward_backward())
             loss = f32(loss / f32(p.iter_size))
+            workflow.check_loss(self, loss)
             smoothed = self.smoothed.update(loss, self.iter, start_iter)
             outputs: list[Output] = []
             lapse = 0.0
@@ -187,6 +195,7 @@ class Solver:
             request = self.signal_poll()
             if (p.snapshot and self.iter % p.snapshot == 0) or request == SNAPSHOT:
                 self.snapshot()
+                workflow.prune_snapshots(self)
             if request == STOP:
                 self.requested_early_exit = True
                 break
@@ -268,6 +277,7 @@ class Solver:
                 outputs.append(o)
                 self.log.info("solver.cpp:414", "    Test net output " + _output_text(o))
         self._emit("on_test", self.iter, net_id, outputs, mean_loss, time.perf_counter() - started)
+        workflow.after_test(self, net_id, outputs)
 
     # -- snapshots --------------------------------------------------------------------------
     @property
@@ -279,9 +289,17 @@ class Solver:
         return (snapshot_filename(prefix, self.iter, ".caffemodel" + h5),
                 snapshot_filename(prefix, self.iter, ".solverstate" + h5))
 
-    def snapshot(self) -> list[str]:
-        """Caffe's Snapshot(): the weights, then the solver state, each written atomically."""
+    def snapshot(self, best: bool = False) -> list[str]:
+        """Caffe's Snapshot(): the weights, then the solver state, each written atomically.
+        `best`: sgdtrain's snapshot_best files, <prefix>_best.caffemodel/.solverstate."""
+        workflow.check_weights(self)
         model, state_path = self.snapshot_paths()
+        if best:
+            prefix, h5 = self.param.snapshot_prefix, ".h5" if self.hdf5 else ""
+            model, state_path = prefix + "_best.caffemodel" + h5, prefix + "_best.solverstate" + h5
+            monitor = self.monitors["best"]
+            self.log.info("sgdtrain:0", f"New best {monitor.metric} {monitor.best:g} at iteration {self.iter}: "
+                          f"writing {model}")
         ensure_prefix_directory(self.param.snapshot_prefix)
         state = solver_state(self.iter, model, self.current_step, self.updater.history)
         state.sgdtrain_resume.CopyFrom(resume_state(self))
@@ -297,7 +315,9 @@ class Solver:
             write_caffemodel(model, self.net.to_proto(self.param.snapshot_diff))
             self.log.info("sgd_solver.cpp:284", f"Snapshotting solver state to binary proto file {state_path}")
             write_solverstate(state_path, state)
-        self.last_snapshot_iter = self.iter
+        if not best:
+            self.last_snapshot_iter = self.iter
+            self.last_snapshot_paths = [model, state_path]
         self._emit("on_snapshot", self.iter, [model, state_path])
         return [model, state_path]
 
