@@ -15,6 +15,10 @@ from sgdtrain import __version__  # noqa: E402
 from sgdtrain.cli.app import STATE  # noqa: E402
 from sgdtrain.cli.argv import normalize_argv  # noqa: E402
 from sgdtrain.cli.commands import convert_mnist, device_query, layers, test, time_  # noqa: E402
+from sgdtrain.cli.compare import compare  # noqa: E402
+from sgdtrain.cli.export import export  # noqa: E402
+from sgdtrain.cli.plot import plot  # noqa: E402
+from sgdtrain.cli.schedule import schedule  # noqa: E402
 from sgdtrain.cli.train import do_train, train, train_options  # noqa: E402
 
 
@@ -41,7 +45,7 @@ def cli(ctx, **kwargs):
         do_train(**kwargs)
 
 
-for command in (train, test, time_, convert_mnist, layers, device_query):
+for command in (train, test, time_, convert_mnist, layers, device_query, schedule, compare, plot, export):
     cli.add_command(command)
 
 

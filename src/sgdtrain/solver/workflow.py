@@ -34,7 +34,7 @@ def uses_epochs(param) -> bool:
 
 def iterations_per_epoch(solver) -> tuple[float, str]:
     """Train-set records / (batch_size * iter_size), from the train net's first data layer."""
-    for name, layer in zip(solver.net.layer_names, solver.net.layers):
+    for layer in solver.net.layers:
         source = getattr(layer, "source", None)
         batch = getattr(layer, "batch_size", None)
         if source is not None and batch:
@@ -53,13 +53,21 @@ def resolve_epochs(solver) -> None:
     if not uses_epochs(param):
         return
     per_epoch, how = iterations_per_epoch(solver)
+    for message in convert_epochs(param, per_epoch, how):
+        solver.log.info("sgdtrain:0", message)
+
+
+def convert_epochs(param, per_epoch: float, how: str) -> list[str]:
+    """Set max_iter, test_interval, stepsize, snapshot from their epoch fields; one message per field set."""
+    messages = []
     for epoch_field, iter_field in EPOCH_FIELDS:
         if param.HasField(epoch_field):
             value = getattr(param, epoch_field)
             iters = max(1, int(round(value * per_epoch)))
             setattr(param, iter_field, iters)
-            solver.log.info("sgdtrain:0", f"{epoch_field} {value:g} = {iter_field} {iters} ({how} = "
-                            f"{per_epoch:g} iterations per epoch)")
+            messages.append(f"{epoch_field} {value:g} = {iter_field} {iters} ({how} = {per_epoch:g} iterations "
+                            f"per epoch)")
+    return messages
 
 
 def _test_outputs(solver) -> list[str]:
