@@ -73,7 +73,7 @@ def test_the_schedules_are_drawn_below_the_differences(at_repo):
     assert diff.splitlines()[-1] == "lr schedules part at iteration 1: 0.00999925 vs 0.01"
     chart = chart.splitlines()
     assert chart[0].strip() == "learning rate" and chart[-1].split() == ["*", "lenet_solver", "+",
-                                                                         "lenet_multistep_solver"]
+                                                                         "lenet_multistep_solver", "=", "several"]
     assert chart[2].startswith("    0.01 ┤") and chart[-3].split() == ["0", "5000", "9999"]
     assert chart[9].startswith("0.005905 ┤")  # multistep's last rate, 0.01 * 0.9^5
 

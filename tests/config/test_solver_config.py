@@ -137,3 +137,11 @@ def test_repository_config_runs_from_any_directory(tmp_path, monkeypatch):
 def test_caffe_resolution_is_current_directory_first(in_tmp):
     cfg = read_solver(solver(in_tmp, 'net: "net.prototxt"'))
     assert cfg.train_net.path == Path("net.prototxt") and not any("current directory" in n for _, n in cfg.notes)
+
+
+def test_test_epoch_stands_in_for_test_interval(in_tmp):
+    # sgdtrain's epoch units are resolved once the train set is open; reading must accept them
+    cfg = read_solver(solver(in_tmp, 'net: "net.prototxt" test_iter: 5 test_epoch: 0.5'))
+    assert len(cfg.test_nets) == 1 and cfg.param.test_interval == 0
+    with pytest.raises(ConfigError, match="test_interval"):
+        read_solver(solver(in_tmp, 'net: "net.prototxt" test_iter: 5'))

@@ -77,3 +77,20 @@ def test_convert_refuses_an_existing_output(tmp_path):
     (tmp_path / "db").mkdir()
     with pytest.raises(DataError, match="already exists"):
         convert_mnist(IMAGES, LABELS, tmp_path / "db")
+
+
+def test_two_sources_on_one_database_read_independently():
+    # A train net and a test net may read the same LMDB (Caffe's autoencoder tests on its training set).
+    # LMDB allows one open environment per database and process (py-lmdb >= 3 refuses a second open), so
+    # the sources share it, each with its own cursor.
+    raw = read_idx(IMAGES)
+    a, b = open_source(ORACLE_DB), open_source(ORACLE_DB)
+    np.testing.assert_array_equal(a.read(0, 5)[0][:, 0], raw[:5])
+    np.testing.assert_array_equal(b.read(0, 2)[0][:, 0], raw[:2])
+    np.testing.assert_array_equal(a.read(5, 2)[0][:, 0], raw[5:7])
+    a.close()
+    np.testing.assert_array_equal(b.read(2, 3)[0][:, 0], raw[2:5])
+    c = open_source(ORACLE_DB)
+    np.testing.assert_array_equal(c.read(999, 2)[0][:, 0], raw[[999, 0]])
+    b.close()
+    c.close()

@@ -34,14 +34,22 @@ def test_several_curves_get_one_marker_each_and_a_legend():
         "   1 ┤**",
         "     │  ***",
         "0.78 ┤     ***",
-        "     │++++++++++++++++++++++++",
+        "     │++++++++===+++++++++++++",
         "     │           ****",
         "0.45 ┤               *********",
         "     └┬──────────┬───────────┬",
         "      0         20          40",
         "             iteration",
-        "      * inv   + fixed",
+        "      * inv   + fixed   = several",
     ]
+
+
+def test_identical_curves_show_as_shared_not_hidden():
+    xs, ys = [0, 10, 20], [1.0, 0.5, 0.25]
+    lines = plot([("sgdtrain", xs, ys), ("caffe", xs, ys)], width=12, height=4)
+    body = "".join(lines[:4])
+    assert "=" in body and "*" not in body and "+" not in body
+    assert lines[-1].split() == ["*", "sgdtrain", "+", "caffe", "=", "several"]
 
 
 def test_log_scale_labels_the_values_not_their_logarithms():

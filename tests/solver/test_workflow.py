@@ -77,6 +77,18 @@ def test_keep_only_the_last_k_snapshots(tmp_path):
     assert r.err.count("Removed old snapshot") == 6
 
 
+def test_keep_snapshots_counts_the_final_snapshot(tmp_path):
+    write_config(tmp_path, SOLVERS["SGD"] + " keep_snapshots: 2")
+    (tmp_path / "solver.prototxt").write_text((tmp_path / "solver.prototxt").read_text().replace("snapshot: 8",
+                                                                                                "snapshot: 5"))
+    with chdir(tmp_path):
+        r = run_cli("train", "--solver", "solver.prototxt", "--no-progress")
+    assert r.code == 0, r.err[-1500:]
+    # periodic snapshots at 5, 10, 15, the final one at 16: the newest two remain
+    assert sorted(p.name for p in (tmp_path / "snaps").glob("small_iter_*.caffemodel")) == [
+        "small_iter_15.caffemodel", "small_iter_16.caffemodel"]
+
+
 def test_divergence_stops_with_advice_and_keeps_the_last_good_snapshot(tmp_path):
     body = 'type: "SGD" base_lr: 1000000 momentum: 0.9 lr_policy: "fixed"'
     write_config(tmp_path, body)

@@ -228,10 +228,11 @@ def _check_tests(param: caffe_pb2.SolverParameter, tests: list[NetSpec], where) 
             where=where("test_state"),
             fix="Give no test_state, or exactly one per test net.",
         )
-    if tests and param.test_interval <= 0:
+    if tests and param.test_interval <= 0 and not (param.HasField("test_epoch") and param.test_epoch > 0):
         raise ConfigError(
             f"the solver has {len(tests)} test net(s) but test_interval is {param.test_interval}; "
             "Caffe requires test_interval > 0 whenever a test net exists.",
             where=where("test_interval") if param.HasField("test_interval") else where("test_iter"),
-            fix="Add e.g. `test_interval: 500`, or remove test_iter to train without testing.",
+            fix="Add e.g. `test_interval: 500` (or sgdtrain's `test_epoch: 1`), or remove test_iter to train "
+            "without testing.",
         )

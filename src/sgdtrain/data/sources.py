@@ -15,6 +15,7 @@ How a prototxt names a source (`data_param.source`):
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
@@ -74,17 +75,11 @@ class LmdbSource(RecordSource):
     """A Caffe LMDB of serialized Datum records, read in key order."""
 
     def __init__(self, path: Path):
-        import lmdb
-
         self.path = path
-        try:
-            # lock=False: reference databases may sit on read-only media.
-            self.env = lmdb.open(str(path), readonly=True, lock=False, readahead=False, max_readers=8)
-        except lmdb.Error as exc:
-            raise DataError(f"cannot open the LMDB '{path}': {exc}.") from None
-        self.txn = self.env.begin(buffers=False)
+        self._shared: _SharedEnv | None = _shared_environment(path)  # the environment lives while it is held
+        self.txn = self._shared.env.begin(buffers=False)
         self.cursor = self.txn.cursor()
-        self._len = self.env.stat()["entries"]
+        self._len = self.txn.stat()["entries"]
         if self._len == 0:
             raise DataError(f"the LMDB '{path}' holds no records.")
         self._keys: list[bytes] | None = None
@@ -133,7 +128,47 @@ class LmdbSource(RecordSource):
         return np.stack(images), labels
 
     def close(self) -> None:
+        """Let go of the database; the shared environment closes when its last source lets go."""
+        if self._shared is not None:
+            self.cursor.close()
+            self.txn.abort()
+            self._shared = None
+
+
+class _SharedEnv:
+    """One read-only lmdb.Environment, shared by every source reading the same database files."""
+
+    def __init__(self, env):
+        self.env = env
+
+    def __del__(self):
         self.env.close()
+
+
+# LMDB forbids opening one environment twice in a process (its fcntl locks belong to the process and file),
+# and py-lmdb >= 3 refuses the second open. A train net and a test net reading the same database (Caffe's
+# autoencoder tests on its training set; lenet_consolidated_solver too) therefore share one environment, each
+# source with its own read transaction and cursor, keyed on the data file's identity as py-lmdb keys it.
+_ENVIRONMENTS: weakref.WeakValueDictionary[tuple[int, int], _SharedEnv] = weakref.WeakValueDictionary()
+
+
+def _shared_environment(path: Path) -> _SharedEnv:
+    import lmdb
+
+    try:
+        st = (path / "data.mdb").stat()
+    except OSError as exc:
+        raise DataError(f"cannot open the LMDB '{path}': {exc}.") from None
+    key = (st.st_dev, st.st_ino)
+    shared = _ENVIRONMENTS.get(key)
+    if shared is None:
+        try:
+            # lock=False: reference databases may sit on read-only media.
+            env = lmdb.open(str(path), readonly=True, lock=False, readahead=False, max_readers=8)
+        except lmdb.Error as exc:
+            raise DataError(f"cannot open the LMDB '{path}': {exc}.") from None
+        shared = _ENVIRONMENTS[key] = _SharedEnv(env)
+    return shared
 
 
 def open_source(path: Path, *, on_note: Callable[[str], None] | None = None) -> RecordSource:

@@ -21,6 +21,7 @@ from sgdtrain.report.series import Series, as_series
 
 MARKERS = "*+ox#@%&"
 FAINT_MARKER = "."  # raw values drawn under their smoothed curve
+SHARED_MARKER = "="  # a cell where several curves meet (identical curves would otherwise hide each other)
 BRAILLE_LEGEND = "⣿"
 MIXED = -1  # owner of a braille cell that several curves share
 
@@ -145,8 +146,10 @@ class _Canvas:
             here = self.owner[row][col]
             self.owner[row][col] = index if here in (None, index) else MIXED
         else:
-            self.chars[row][col] = marker
-            self.owner[row][col] = index
+            here, faint = self.owner[row][col], self.chars[row][col] == FAINT_MARKER or marker == FAINT_MARKER
+            shared = here is not None and here != index and not faint
+            self.chars[row][col] = SHARED_MARKER if shared else marker
+            self.owner[row][col] = MIXED if shared else index
 
 
 def _half_up(v: float) -> int:
@@ -212,6 +215,10 @@ def _assemble(canvas: _Canvas, items: list[Series], drawn: list[int], head: list
             sep = "   " if text.strip() else ""
             text += sep + entry
             own += [None] * len(sep) + [i] * len(entry)
+        if not braille and any(MIXED in row for row in canvas.owner):
+            entry = f"{SHARED_MARKER} several"
+            text += "   " + entry
+            own += [None] * 3 + [MIXED] * len(entry)
         add(text, own)
     return Chart(lines, owners, items)
 

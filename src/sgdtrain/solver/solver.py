@@ -135,6 +135,7 @@ class Solver:
         start_iter = self.loss_start_iter
         if p.snapshot_after_train and (not p.snapshot or self.iter % p.snapshot != 0):
             self.snapshot()
+            workflow.prune_snapshots(self)  # the final snapshot counts towards keep_snapshots too
         if self.requested_early_exit:
             self.log.info("solver.cpp:311", "Optimization stopped early.")
             self._emit("on_finish", self.iter, True, None)
