@@ -37,6 +37,12 @@ def worst(checks, prefix):
 
 
 def main(names: list[str]) -> int:
+    unknown = [n for n in names if n not in BY_NAME]
+    if unknown:
+        print("usage: python scripts/fidelity.py [RUN ...]", file=sys.stderr)
+        print(f"unknown run(s): {', '.join(unknown)}; the runs are: {', '.join(r.name for r in RUNS)}",
+              file=sys.stderr)
+        return 2
     runs = [BY_NAME[n] for n in names] if names else RUNS
     columns = [("lr text", "lr lines"), ("lr rel", "lr max"), ("early loss", "early loss"),
                ("clip norm", "clipping"), ("loss median", "loss median"), ("loss max", "loss max"),
