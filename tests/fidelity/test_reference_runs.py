@@ -20,12 +20,14 @@ KNOWN_DEVIATIONS = {
 }
 
 
-def params():
+def params() -> list:
+    out = []
     for run in RUNS:
         marks = []
         if run.name in KNOWN_DEVIATIONS:
             marks.append(pytest.mark.xfail(strict=True, reason=KNOWN_DEVIATIONS[run.name]))
-        yield pytest.param(run, id=run.name, marks=marks)
+        out.append(pytest.param(run, id=run.name, marks=marks))
+    return out
 
 
 @pytest.mark.slow
