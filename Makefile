@@ -37,7 +37,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_lenet.py
 
 lint: install-test
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
 
 ## proto: regenerate src/sgdtrain/proto/caffe_pb2.py(i) from proto/caffe.proto
 proto: install-test

@@ -50,7 +50,8 @@ def main() -> int:
     tests = re.findall(r"Iteration (\d+), Testing net \(#0\)\n.*?accuracy = (\S+)\n.*?loss = (\S+) ", proc.stderr, re.S)
     it, acc, loss = tests[-1]
     best = max(tests, key=lambda t: float(t[1]))
-    print(f"final test (iteration {it}): accuracy {acc} (Caffe {CAFFE_ACCURACY}, diff {float(acc) - CAFFE_ACCURACY:+.4f}),"
+    diff = float(acc) - CAFFE_ACCURACY
+    print(f"final test (iteration {it}): accuracy {acc} (Caffe {CAFFE_ACCURACY}, diff {diff:+.4f}),"
           f" loss {loss} (Caffe {CAFFE_LOSS})")
     print(f"best test accuracy {best[1]} at iteration {best[0]} (Caffe: 0.9058 at 8000)")
     print(f"wall time {wall:.1f} s (Caffe's quiet run: {CAFFE_WALL} s); peak RSS {rss:.1f} MiB (Caffe: 118.6 MiB)")

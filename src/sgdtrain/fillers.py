@@ -125,4 +125,5 @@ def fill(
     try:
         return fn(param, tuple(shape), rng)
     except ValueError as exc:
-        raise ConfigError(f"the '{param.type}' filler cannot fill a blob of shape {tuple(shape)}: {exc}.", where=where) from None
+        message = f"the '{param.type}' filler cannot fill a blob of shape {tuple(shape)}: {exc}."
+        raise ConfigError(message, where=where) from None

@@ -25,12 +25,12 @@ def fmt_float(x: float | np.floating) -> str:
     v = float(np.float32(x))
     if v != v:
         return "nan"
-    return "%g" % v
+    return f"{v:g}"
 
 
 def fmt_double(x: float) -> str:
     """A double as `ostream << double` prints it (%g)."""
-    return "%g" % x
+    return f"{x:g}"
 
 
 class CaffeLog:

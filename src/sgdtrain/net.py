@@ -153,7 +153,7 @@ class Net:
             # Which of this layer's parameters learn, and does it need backward?
             layer_needs = False
             forced = getattr(layer, "forced_lr_mult", {})
-            for k, b in enumerate(layer.blobs):
+            for k in range(len(layer.blobs)):
                 spec = lp.param[k] if k < len(lp.param) else caffe_pb2.ParamSpec()
                 lr = forced.get(k, spec.lr_mult)
                 layer_needs |= lr != 0
@@ -253,7 +253,7 @@ class Net:
             lp = param.layer[i]
             contributes = False
             skip_down = True
-            for j, t in enumerate(self.tops[i]):
+            for j in range(len(self.tops[i])):
                 name = lp.top[j] if j < len(lp.top) else None
                 if self.layers[i].loss_weights[j] or (name is not None and name in under_loss):
                     contributes = True

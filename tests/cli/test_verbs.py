@@ -62,8 +62,8 @@ def test_finetuning_skips_absent_layers_and_refuses_shape_mismatch(lenet_dir):
         r = run_cli("train", "--solver", "solver.prototxt", "--weights", str(REFERENCE / "lenet_iter_0.caffemodel"),
                     "--no-progress", "--no-metrics")
     assert r.code == 2
-    assert ("cannot copy param 0 weights from layer 'ip1'" in r.err and "Source param shape is 500 800 (400000)" in r.err
-            and "target param shape is 400 800 (320000)" in r.err)
+    assert ("cannot copy param 0 weights from layer 'ip1'" in r.err
+            and "Source param shape is 500 800 (400000)" in r.err and "target param shape is 400 800 (320000)" in r.err)
 
 
 def test_weights_list_loads_each_file_in_order(lenet_dir):

@@ -4,7 +4,6 @@ check that guards it fails. Each test sabotages sgdtrain with monkeypatch."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from conftest import REFERENCE
 from fidelity_helpers import DATA
 

@@ -3,7 +3,8 @@ import pytest
 from gradcheck import check_gradient, make_blobs
 from layer_helpers import build
 
-IP = 'name: "ip" type: "InnerProduct" bottom: "x" top: "y" inner_product_param { num_output: 3 %s weight_filler { type: "gaussian" } bias_filler { type: "gaussian" } }'
+IP = ('name: "ip" type: "InnerProduct" bottom: "x" top: "y" inner_product_param { num_output: 3 %s '
+      'weight_filler { type: "gaussian" } bias_filler { type: "gaussian" } }')
 
 
 @pytest.mark.parametrize("extra", ["", "transpose: true", "bias_term: false", "axis: 2"])
@@ -33,5 +34,6 @@ def test_inner_product_transpose_stores_k_by_n():
 
 def test_no_weight_filler_means_zero_weights():
     bottom = make_blobs([(2, 5)], np.random.default_rng(0))
-    layer, _ = build('name: "ip" type: "InnerProduct" bottom: "x" top: "y" inner_product_param { num_output: 4 }', bottom)
+    layer, _ = build('name: "ip" type: "InnerProduct" bottom: "x" top: "y" '
+                     'inner_product_param { num_output: 4 }', bottom)
     assert not layer.blobs[0].data.any() and not layer.blobs[1].data.any()

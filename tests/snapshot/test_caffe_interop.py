@@ -73,7 +73,8 @@ def fields(buf: bytes) -> list[tuple[int, int, bytes | int]]:
 
 
 def decode_blob(buf: bytes) -> tuple[tuple[int, ...], np.ndarray]:
-    """BlobProto as Caffe reads it: shape = field 7 (BlobShape: dim = field 1, packed int64), data = 5 (packed float)."""
+    """BlobProto as Caffe reads it: shape = field 7 (BlobShape: dim = field 1, packed int64),
+    data = field 5 (packed float)."""
     shape: tuple[int, ...] = ()
     data = np.zeros(0, np.float32)
     for number, wire, value in fields(buf):

@@ -109,4 +109,5 @@ def test_divergence_stops_with_advice_and_keeps_the_last_good_snapshot(tmp_path)
 
 def test_unknown_monitored_output_is_a_config_error(tmp_path):
     r = run(tmp_path, SOLVERS["SGD"] + ' snapshot_best: "acc"')
-    assert r.code == 2 and "`snapshot_best: \"acc\"` names no output of test net #0 (its outputs: accuracy, loss)" in r.err
+    assert r.code == 2
+    assert "`snapshot_best: \"acc\"` names no output of test net #0 (its outputs: accuracy, loss)" in r.err

@@ -7,7 +7,6 @@ import traceback
 
 import click
 
-from sgdtrain import __version__
 from sgdtrain.errors import SgdtrainError
 
 
@@ -45,7 +44,8 @@ log_format_option = click.option(
     help="glog: Caffe's line prefix (I1121 07:28:00.123456  4242 solver.cpp:239]), which Caffe's log parsers "
     "need; plain: messages only.",
 )
-level_option = click.option("--level", type=int, default=0, show_default=True, help="Net state level (Caffe's --level).")
+level_option = click.option("--level", type=int, default=0, show_default=True,
+                             help="Net state level (Caffe's --level).")
 stage_option = click.option(
     "--stage", default="", help="Comma-separated net state stages (Caffe's --stage)."
 )

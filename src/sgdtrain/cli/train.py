@@ -54,10 +54,10 @@ def do_train(solver, weights, snapshot, level, stage, sigint_effect, sighup_effe
 
 def _train(solver_path, weights, snapshot, level, stage, sigint_effect, sighup_effect, gpu, metrics, progress,
            log_format):
+    import numpy as np
+
     from sgdtrain.solver import Solver
     from sgdtrain.solver.resume import restore
-
-    import numpy as np
 
     np.seterr(all="ignore")  # a diverging run is reported by sgdtrain itself (stop_on_divergence), not by numpy
     stages = stage.split(",")  # Caffe: an empty --stage gives one empty stage ""

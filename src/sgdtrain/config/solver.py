@@ -127,7 +127,8 @@ def build_solver_config(
     # The train net: exactly one of train_net_param, train_net, net_param, net.
     train_state = merged_state(TRAIN)
     if param.HasField("train_net_param"):
-        net, npath, nloc, how = inline(param.train_net_param, "train_net_param"), None, FieldLocator(), "train_net_param"
+        net, npath, nloc = inline(param.train_net_param, "train_net_param"), None, FieldLocator()
+        how = "train_net_param"
     elif param.HasField("train_net"):
         net, npath, nloc = load("train_net", param.train_net)
         how = f"train_net file: {param.train_net}"

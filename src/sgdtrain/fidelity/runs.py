@@ -44,7 +44,8 @@ RUNS: list[ReferenceRun] = [
     ReferenceRun("resume_part1", "extra/lenet_solver_extra_resume.prototxt",
                  "extra/logs/extra_resume_part1_uninterrupted.log", "weights/traj_sgd_inv_iter_200.caffemodel"),
     ReferenceRun("resume_from100", "extra/lenet_solver_extra_resume_from100.prototxt",
-                 "extra/logs/extra_resume_part2_from_iter100.log", snapshot="extra/weights/resume_iter_100.solverstate"),
+                 "extra/logs/extra_resume_part2_from_iter100.log",
+                 snapshot="extra/weights/resume_iter_100.solverstate"),
     ReferenceRun("sgd_sigmoid_neg_gamma", "extra/lenet_solver_extra_sgd_sigmoid_neg_gamma_FAILS.prototxt",
                  "extra/logs/extra_sgd_sigmoid_neg_gamma_FAILS.log", fails=True),
 ]

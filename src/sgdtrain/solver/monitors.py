@@ -45,7 +45,8 @@ class Monitor:
         return False
 
     def describe(self) -> str:
-        return f"{self.metric} has not improved for {self.stale} tests (best {self.best:g} at iteration {self.best_iter})"
+        return (f"{self.metric} has not improved for {self.stale} tests "
+                f"(best {self.best:g} at iteration {self.best_iter})")
 
     def state(self) -> dict:
         return asdict(self)

@@ -85,7 +85,7 @@ def _restore_extension(solver, ext: caffe_pb2.ResumeState) -> None:
 
 def _show(value) -> str:
     if isinstance(value, float):
-        return "%g" % value
+        return f"{value:g}"
     if isinstance(value, list):
         return "[" + ", ".join(_show(v) for v in value) + "]"
     return str(value)

@@ -243,7 +243,7 @@ class Solver:
         names: list[tuple[str, float]] = []
         loss = f32(0)
         iters = p.test_iter[net_id]
-        for i in range(iters):
+        for _ in range(iters):
             request = self.signal_poll()
             while request != NONE:
                 if request == SNAPSHOT:
