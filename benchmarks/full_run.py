@@ -55,7 +55,7 @@ def main() -> int:
           f" loss {loss} (Caffe {CAFFE_LOSS})")
     print(f"best test accuracy {best[1]} at iteration {best[0]} (Caffe: 0.9058 at 8000)")
     print(f"wall time {wall:.1f} s (Caffe's quiet run: {CAFFE_WALL} s); peak RSS {rss:.1f} MiB (Caffe: 118.6 MiB)")
-    print(f"log: {work / 'train.log'}")
+    print(f"log: {work / 'train.log'}; metrics record: {work / 'lenet.metrics.jsonl'}")
     return 0 if abs(float(acc) - CAFFE_ACCURACY) <= 0.005 else 1
 
 
