@@ -176,6 +176,20 @@ class Layer:
         return f"<{self.type} layer {self.name!r}>"
 
 
+
+class NeuronLayer(Layer):
+    """Caffe's NeuronLayer: one bottom, one top of the same shape, element by element.
+
+    The top may be the bottom itself (in place); then there is nothing to reshape.
+    """
+
+    exact_num_bottom = 1
+    exact_num_top = 1
+
+    def reshape(self, bottom: list[Blob], top: list[Blob]) -> None:
+        if top[0] is not bottom[0]:
+            top[0].reshape(bottom[0].shape, channels_last=bottom[0].channels_last)
+
 # ---------------------------------------------------------------------------
 # The registry: Caffe's type name -> class.
 

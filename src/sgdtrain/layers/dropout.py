@@ -12,14 +12,12 @@ from __future__ import annotations
 import numpy as np
 
 from sgdtrain.blob import Blob
-from sgdtrain.layers.base import TRAIN, Layer, register
+from sgdtrain.layers.base import TRAIN, NeuronLayer, register
 
 
 @register
-class DropoutLayer(Layer):
+class DropoutLayer(NeuronLayer):
     type = "Dropout"
-    exact_num_bottom = 1
-    exact_num_top = 1
 
     def layer_setup(self, bottom: list[Blob], top: list[Blob]) -> None:
         # The proto float, as Caffe's float `threshold_` holds it.
@@ -29,10 +27,6 @@ class DropoutLayer(Layer):
                              "Set dropout_param { dropout_ratio: r } with 0 <= r < 1.",
                              "dropout_param", "dropout_ratio")
         self.mask: np.ndarray | None = None
-
-    def reshape(self, bottom: list[Blob], top: list[Blob]) -> None:
-        if top[0] is not bottom[0]:
-            top[0].reshape(bottom[0].shape, channels_last=bottom[0].channels_last)
 
     def _scale(self, a: np.ndarray):
         # `scale_ = 1. / (1. - threshold_)` is evaluated in double and stored as Dtype.

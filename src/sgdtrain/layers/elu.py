@@ -9,21 +9,15 @@ from __future__ import annotations
 import numpy as np
 
 from sgdtrain.blob import Blob
-from sgdtrain.layers.base import Layer, register
+from sgdtrain.layers.base import NeuronLayer, register
 
 
 @register
-class ELULayer(Layer):
+class ELULayer(NeuronLayer):
     type = "ELU"
-    exact_num_bottom = 1
-    exact_num_top = 1
 
     def layer_setup(self, bottom: list[Blob], top: list[Blob]) -> None:
         self.alpha = self.param.elu_param.alpha
-
-    def reshape(self, bottom: list[Blob], top: list[Blob]) -> None:
-        if top[0] is not bottom[0]:
-            top[0].reshape(bottom[0].shape, channels_last=bottom[0].channels_last)
 
     def forward(self, bottom: list[Blob], top: list[Blob]) -> None:
         x = bottom[0].data

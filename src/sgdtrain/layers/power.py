@@ -15,23 +15,17 @@ from __future__ import annotations
 import numpy as np
 
 from sgdtrain.blob import Blob
-from sgdtrain.layers.base import Layer, register
+from sgdtrain.layers.base import NeuronLayer, register
 
 
 @register
-class PowerLayer(Layer):
+class PowerLayer(NeuronLayer):
     type = "Power"
-    exact_num_bottom = 1
-    exact_num_top = 1
 
     def layer_setup(self, bottom: list[Blob], top: list[Blob]) -> None:
         p = self.param.power_param
         self.power, self.scale, self.shift = p.power, p.scale, p.shift
         self.diff_scale = self.power * self.scale
-
-    def reshape(self, bottom: list[Blob], top: list[Blob]) -> None:
-        if top[0] is not bottom[0]:
-            top[0].reshape(bottom[0].shape, channels_last=bottom[0].channels_last)
 
     def _base(self, x: np.ndarray) -> np.ndarray:
         dt = x.dtype.type

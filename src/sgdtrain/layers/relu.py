@@ -5,21 +5,15 @@ from __future__ import annotations
 import numpy as np
 
 from sgdtrain.blob import Blob
-from sgdtrain.layers.base import Layer, register
+from sgdtrain.layers.base import NeuronLayer, register
 
 
 @register
-class ReLULayer(Layer):
+class ReLULayer(NeuronLayer):
     type = "ReLU"
-    exact_num_bottom = 1
-    exact_num_top = 1
 
     def layer_setup(self, bottom: list[Blob], top: list[Blob]) -> None:
         self.slope = self.param.relu_param.negative_slope
-
-    def reshape(self, bottom: list[Blob], top: list[Blob]) -> None:
-        if top[0] is not bottom[0]:
-            top[0].reshape(bottom[0].shape, channels_last=bottom[0].channels_last)
 
     def forward(self, bottom: list[Blob], top: list[Blob]) -> None:
         x, y = bottom[0].data, top[0].data

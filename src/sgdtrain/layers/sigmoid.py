@@ -12,18 +12,12 @@ from __future__ import annotations
 import numpy as np
 
 from sgdtrain.blob import Blob
-from sgdtrain.layers.base import Layer, register
+from sgdtrain.layers.base import NeuronLayer, register
 
 
 @register
-class SigmoidLayer(Layer):
+class SigmoidLayer(NeuronLayer):
     type = "Sigmoid"
-    exact_num_bottom = 1
-    exact_num_top = 1
-
-    def reshape(self, bottom: list[Blob], top: list[Blob]) -> None:
-        if top[0] is not bottom[0]:
-            top[0].reshape(bottom[0].shape, channels_last=bottom[0].channels_last)
 
     def forward(self, bottom: list[Blob], top: list[Blob]) -> None:
         x = bottom[0].data.astype(np.float64)  # Caffe's double promotion (a no-op copy for float64)
