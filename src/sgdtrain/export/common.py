@@ -52,6 +52,25 @@ def rate_varies(param: Param) -> bool:
     return param.lr_policy != "fixed" or param.warmup_iter > 0
 
 
+
+def optimizer_constants(param: Param, beta_names: tuple[str, str]) -> list[str]:
+    """The solver's update settings as Python constants (the betas named as the framework names them)."""
+    t = param.type
+    lines = []
+    if t in ("SGD", "Nesterov", "AdaDelta", "Adam", "AdamW"):
+        lines.append(f"MOMENTUM = {num(param.momentum)}" + (f"  # {beta_names[0]}" if t in ("Adam", "AdamW") else ""))
+    if t in ("Adam", "AdamW"):
+        lines.append(f"MOMENTUM2 = {num(param.momentum2)}  # {beta_names[1]}")
+    if t == "RMSProp":
+        lines.append(f"RMS_DECAY = {num(param.rms_decay)}")
+    if t in ("AdaGrad", "RMSProp", "AdaDelta", "Adam", "AdamW"):
+        lines.append(f"DELTA = {num(param.delta)}")
+    lines.append(f"WEIGHT_DECAY = {num(param.weight_decay)}  # {param.regularization_type}"
+                 + (", decoupled (AdamW)" if t == "AdamW" else ""))
+    if param.clip_gradients >= 0:
+        lines.append(f"CLIP_GRADIENTS = {num(param.clip_gradients)}")
+    return lines
+
 def effective_stepvalues(stepvalues: list[int]) -> list[int]:
     """The iterations at which Caffe's multistep really advances, for a run from iteration 0.
 

@@ -19,7 +19,7 @@ Mapping (Keras 3's optimizer sources, keras/src/optimizers/*.py):
 from __future__ import annotations
 
 from sgdtrain.export import keras_parts as parts
-from sgdtrain.export.common import Export, Param, num, resolve_mode, summary
+from sgdtrain.export.common import Export, Param, num, optimizer_constants, resolve_mode, summary
 from sgdtrain.export.lr_constants import constant_lines
 from sgdtrain.export.lr_keras import keras_lr_class
 from sgdtrain.export.mults import mults_table
@@ -28,20 +28,7 @@ from sgdtrain.export.notes import common_warnings
 
 
 def _optimizer_constants(param: Param) -> list[str]:
-    t = param.type
-    lines = []
-    if t in ("SGD", "Nesterov", "AdaDelta", "Adam", "AdamW"):
-        lines.append(f"MOMENTUM = {num(param.momentum)}" + ("  # beta_1" if t in ("Adam", "AdamW") else ""))
-    if t in ("Adam", "AdamW"):
-        lines.append(f"MOMENTUM2 = {num(param.momentum2)}  # beta_2")
-    if t == "RMSProp":
-        lines.append(f"RMS_DECAY = {num(param.rms_decay)}")
-    if t in ("AdaGrad", "RMSProp", "AdaDelta", "Adam", "AdamW"):
-        lines.append(f"DELTA = {num(param.delta)}")
-    lines.append(f"WEIGHT_DECAY = {num(param.weight_decay)}  # {param.regularization_type}"
-                 + (", decoupled (AdamW)" if t == "AdamW" else ""))
-    if param.clip_gradients >= 0:
-        lines.append(f"CLIP_GRADIENTS = {num(param.clip_gradients)}")
+    lines = optimizer_constants(param, ("beta_1", "beta_2"))
     if param.lr_policy == "plateau":
         lines += [f"PLATEAU_METRIC = {param.plateau_metric!r}  # an output of test net #0",
                   f"PLATEAU_PATIENCE = {param.plateau_patience}",

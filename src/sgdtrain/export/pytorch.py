@@ -16,7 +16,7 @@ Mapping (see caffe-reference §3.3/§3.5):
 from __future__ import annotations
 
 from sgdtrain.export import pytorch_parts as parts
-from sgdtrain.export.common import Export, Param, num, rate_varies, resolve_mode, summary
+from sgdtrain.export.common import Export, Param, num, optimizer_constants, rate_varies, resolve_mode, summary
 from sgdtrain.export.lr_constants import constant_lines
 from sgdtrain.export.lr_python import python_imports, python_lr_function
 from sgdtrain.export.mults import mults_table
@@ -26,24 +26,6 @@ from sgdtrain.export.notes import common_warnings
 
 def _exact_sgd(param: Param) -> bool:
     return param.type in ("SGD", "Nesterov") and param.momentum != 0 and rate_varies(param)
-
-
-def _optimizer_constants(param: Param) -> list[str]:
-    t = param.type
-    lines = []
-    if t in ("SGD", "Nesterov", "AdaDelta", "Adam", "AdamW"):
-        lines.append(f"MOMENTUM = {num(param.momentum)}" + ("  # beta1" if t in ("Adam", "AdamW") else ""))
-    if t in ("Adam", "AdamW"):
-        lines.append(f"MOMENTUM2 = {num(param.momentum2)}  # beta2")
-    if t == "RMSProp":
-        lines.append(f"RMS_DECAY = {num(param.rms_decay)}")
-    if t in ("AdaGrad", "RMSProp", "AdaDelta", "Adam", "AdamW"):
-        lines.append(f"DELTA = {num(param.delta)}")
-    lines.append(f"WEIGHT_DECAY = {num(param.weight_decay)}  # {param.regularization_type}"
-                 + (", decoupled (AdamW)" if t == "AdamW" else ""))
-    if param.clip_gradients >= 0:
-        lines.append(f"CLIP_GRADIENTS = {num(param.clip_gradients)}")
-    return lines
 
 
 def _optimizer(param: Param) -> list[str]:
@@ -162,7 +144,7 @@ def export_pytorch(param: Param, net: NetInfo | None = None, source: str = "") -
         *imports,
         "",
         *constant_lines(param, net),
-        *_optimizer_constants(param),
+        *optimizer_constants(param, ("beta1", "beta2")),
     ]
     if not plateau:
         lines += ["", "", *python_lr_function(param)]
