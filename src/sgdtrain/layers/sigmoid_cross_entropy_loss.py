@@ -17,22 +17,7 @@ import numpy as np
 
 from sgdtrain.blob import Blob
 from sgdtrain.layers.base import Layer, register
-from sgdtrain.proto import caffe_pb2
-
-Norm = caffe_pb2.LossParameter
-
-
-def loss_normalizer(mode: int, outer: int, inner: int, valid: int) -> float:
-    """Caffe's LossLayer get_normalizer (valid < 0: every position is valid), at least 1."""
-    if mode == Norm.FULL:
-        n = outer * inner
-    elif mode == Norm.VALID:
-        n = outer * inner if valid < 0 else valid
-    elif mode == Norm.BATCH_SIZE:
-        n = outer
-    else:  # NONE
-        n = 1
-    return float(max(1.0, n))
+from sgdtrain.layers.loss_normalization import Norm, loss_normalizer, normalization_mode
 
 
 @register
@@ -46,12 +31,7 @@ class SigmoidCrossEntropyLossLayer(Layer):
     def layer_setup(self, bottom: list[Blob], top: list[Blob]) -> None:
         p = self.param.loss_param
         self.ignore_label = p.ignore_label if p.HasField("ignore_label") else None
-        if p.HasField("normalization"):
-            self.normalization = p.normalization
-        elif p.HasField("normalize"):
-            self.normalization = Norm.VALID if p.normalize else Norm.BATCH_SIZE
-        else:
-            self.normalization = Norm.BATCH_SIZE
+        self.normalization = normalization_mode(p, default=Norm.BATCH_SIZE)
         self.normalizer = 1.0
 
     def allow_force_backward(self, bottom_index: int) -> bool:

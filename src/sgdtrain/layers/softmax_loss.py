@@ -21,6 +21,7 @@ import numpy as np
 from sgdtrain.blob import Blob
 from sgdtrain.errors import DataError
 from sgdtrain.layers.base import Layer, register
+from sgdtrain.layers.loss_normalization import loss_normalizer, normalization_mode
 from sgdtrain.layers.softmax import softmax, softmax_axis
 from sgdtrain.layers.util import count
 from sgdtrain.proto import caffe_pb2
@@ -64,10 +65,7 @@ class SoftmaxWithLossLayer(Layer):
     def layer_setup(self, bottom: list[Blob], top: list[Blob]) -> None:
         p = self.param.loss_param
         self.ignore_label = p.ignore_label if p.HasField("ignore_label") else None
-        if not p.HasField("normalization") and p.HasField("normalize"):
-            self.normalization = L.VALID if p.normalize else L.BATCH_SIZE
-        else:
-            self.normalization = p.normalization
+        self.normalization = normalization_mode(p, default=L.VALID)
 
     def allow_force_backward(self, bottom_index: int) -> bool:
         return bottom_index != 1  # labels
@@ -89,9 +87,7 @@ class SoftmaxWithLossLayer(Layer):
             top[1].reshape(x.shape)
 
     def normalizer(self, valid_count: int):
-        """Caffe's GetNormalizer, at least 1 (a batch with no valid label gives loss 0, not NaN)."""
-        n = {L.FULL: self.outer * self.inner, L.VALID: valid_count, L.BATCH_SIZE: self.outer, L.NONE: 1}
-        return max(1, n[self.normalization])
+        return loss_normalizer(self.normalization, self.outer, self.inner, valid_count)
 
     def forward(self, bottom: list[Blob], top: list[Blob]) -> None:
         x = bottom[0].data
