@@ -16,9 +16,14 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e .
 	touch $@
 
-# Runtime plus the test extras (pytest, the pinned protoc generator, h5py, ruff).
+# Runtime plus the test extras (pytest, the pinned protoc generator, h5py, ruff, numba).
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $(VENV)/.installed $@
+
+# Runtime plus numba, for the optional kernels (SGDTRAIN_KERNELS=numba) that `make bench` also times.
+$(VENV)/.installed-fast: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[fast]'
 	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed
@@ -33,7 +38,7 @@ test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## bench: speed and memory figures (never part of the tests)
-bench: install
+bench: $(VENV)/.installed-fast
 	$(BIN)/python benchmarks/bench_lenet.py
 
 lint: install-test

@@ -11,7 +11,12 @@ Prints, in one run on this machine:
     bias lr_mult 2, ceil-mode pooling), timed in alternating blocks with
     sgdtrain's so both see the same machine state, and the ratio;
   * the ratio to real Caffe's 21.1 ms per iteration (its 10,000-iteration
-    LeNet run on this machine kind, tests/data/caffe-lenet-fashion/README.md).
+    LeNet run on this machine kind, tests/data/caffe-lenet-fashion/README.md);
+  * when numba is installed (`make bench` installs it), the same step with
+    SGDTRAIN_KERNELS=numba (the optional compiled kernels), in the same
+    alternating blocks, and its ratios. The per-layer times and the peak RSS
+    are those of this whole process (numba and PyTorch included); the RSS of
+    a real run is what `make bench-full` measures.
 
 Timings on a shared machine are noisy: compare the ratios printed by one run.
 """
@@ -32,12 +37,36 @@ os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")  # as the sgdtrain command
 
 import numpy as np  # noqa: E402
 
+from sgdtrain import jit  # noqa: E402
 from sgdtrain.config.solver import read_solver  # noqa: E402
 from sgdtrain.log import NullLog  # noqa: E402
 from sgdtrain.net import LayerTiming  # noqa: E402
 from sgdtrain.solver import Solver  # noqa: E402
 
 CAFFE_MS_PER_ITER = 21.1  # real Caffe, lenet_solver, this machine kind (training iterations only)
+
+
+def kernels_info() -> str:
+    if not jit.available():
+        return "numpy paths; numba not installed, so the optional kernels are not timed (pip install 'sgdtrain[fast]')"
+    from importlib.metadata import version
+
+    return (f"numpy paths (the default), and {jit.ENV}=numba with numba {version('numba')} "
+            "(pooling, col2im, conv1 im2col, SGD update compiled), timed alternately")
+
+
+class kernels:
+    """Within the block, sgdtrain runs its numba kernels (the switch is read at every call)."""
+
+    def __enter__(self):
+        self.before = os.environ.get(jit.ENV)
+        os.environ[jit.ENV] = "numba"
+
+    def __exit__(self, *exc):
+        if self.before is None:
+            del os.environ[jit.ENV]
+        else:
+            os.environ[jit.ENV] = self.before
 
 
 def blas_info() -> str:
@@ -150,6 +179,7 @@ def main() -> None:
 
     print(f"machine: {os.cpu_count()} CPUs, load before {load()}")
     print(f"numpy {np.__version__}; BLAS: {blas_info()}")
+    print(f"sgdtrain kernels: {kernels_info()}")
     solver = build_solver()
     torch_step = None
     if not args.no_torch:
@@ -163,14 +193,23 @@ def main() -> None:
         if torch_step:
             torch_step()
 
-    # Alternating blocks, so both implementations see the same machine state.
+    # Alternating blocks, so all implementations see the same machine state.
+    with_kernels = jit.available() and os.environ.get(jit.ENV) != "numpy"
+    if with_kernels:
+        with kernels():
+            for _ in range(30):  # compiles (or loads from numba's cache) before timing
+                sgdtrain_step(solver)
     ours: list[float] = []
     theirs: list[float] = []
+    fast: list[float] = []  # sgdtrain with SGDTRAIN_KERNELS=numba
     block = 25
     while len(ours) < args.steps:
         ours += median_ms(lambda: sgdtrain_step(solver), block)
         if torch_step:
             theirs += median_ms(torch_step, block)
+        if with_kernels:
+            with kernels():
+                fast += median_ms(lambda: sgdtrain_step(solver), block)
     m_ours = statistics.median(ours)
     print()
     print(f"sgdtrain LeNet training step (batch 64, forward+backward+update): median {m_ours:.2f} ms "
@@ -182,6 +221,14 @@ def main() -> None:
         print(f"ratio sgdtrain / PyTorch: {m_ours / m_theirs:.2f}")
     print(f"ratio sgdtrain / Caffe ({CAFFE_MS_PER_ITER} ms per iteration, reference run): "
           f"{m_ours / CAFFE_MS_PER_ITER:.2f}")
+    if with_kernels:
+        m_fast = statistics.median(fast)
+        print(f"sgdtrain with {jit.ENV}=numba (same results, bit for bit):     median {m_fast:.2f} ms "
+              f"over {len(fast)} steps (p10 {np.percentile(fast, 10):.2f}, p90 {np.percentile(fast, 90):.2f})")
+        ratios = f"ratio to the numpy paths: {m_fast / m_ours:.2f}"
+        if torch_step:
+            ratios += f"; to PyTorch: {m_fast / statistics.median(theirs):.2f}"
+        print(f"  {ratios}; to Caffe: {m_fast / CAFFE_MS_PER_ITER:.2f}")
 
     # Per layer, like `caffe time` (50 iterations).
     net = solver.net

@@ -1,12 +1,12 @@
-"""sgdtrain.updates stays pure: numpy, the standard library's typing helpers, sgdtrain.errors/proto."""
+"""sgdtrain.updates stays pure: numpy, the standard library's typing helpers, sgdtrain.errors/proto/jit."""
 
 import ast
 from pathlib import Path
 
 import sgdtrain.updates
 
-ALLOWED = {"__future__", "collections", "typing", "numpy", "sgdtrain"}
-ALLOWED_SGDTRAIN = ("sgdtrain.errors", "sgdtrain.proto", "sgdtrain.updates")
+ALLOWED = {"__future__", "collections", "functools", "typing", "numpy", "sgdtrain"}
+ALLOWED_SGDTRAIN = ("sgdtrain.errors", "sgdtrain.proto", "sgdtrain.updates", "sgdtrain.jit")
 
 
 def imports(package) -> set[str]:

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from sgdtrain import jit
+from sgdtrain.layers import kernels
+
 
 @dataclass(frozen=True)
 class Geometry:
@@ -60,7 +63,10 @@ def im2col_transposed(xp: np.ndarray, g: Geometry, out: np.ndarray) -> np.ndarra
     """The column matrix transposed, (KH*KW*C, N*OH*OW): for few channels (conv1 on
     images) its rows copy `OW`-long runs instead of `KW*C`-long ones, which is faster."""
     view = window_view(xp, g).transpose(3, 4, 5, 0, 1, 2)
-    np.copyto(out.reshape(view.shape), view)
+    if jit.enabled():
+        kernels.im2col_transposed(*g.kernel, *g.stride, *g.dilation)(xp, out.reshape(view.shape))
+    else:
+        np.copyto(out.reshape(view.shape), view)
     return out
 
 
@@ -94,9 +100,13 @@ def col2im(col: np.ndarray, g: Geometry, dxp: np.ndarray) -> np.ndarray:
     kh, kw = g.kernel
     sh, sw = g.stride
     dh, dw = g.dilation
-    dxp.fill(0)
     cols = col.reshape(n, oh, ow, kh, kw, c)
-    if sw == 1 and dw == 1 and ow <= 4 * kw:
+    by_position = sw == 1 and dw == 1 and ow <= 4 * kw
+    if jit.enabled():
+        kernels.col2im(kh, kw, sh, sw, dh, dw, by_position)(cols, dxp)
+        return dxp
+    dxp.fill(0)
+    if by_position:
         # Each (ky, x) block of kw*C values lands on one contiguous run of dxp.
         flat = dxp.reshape(n, dxp.shape[1], dxp.shape[2] * c)
         block = cols.reshape(n, oh, ow, kh, kw * c)

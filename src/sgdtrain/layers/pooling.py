@@ -19,7 +19,9 @@ import math
 
 import numpy as np
 
+from sgdtrain import jit
 from sgdtrain.blob import Blob
+from sgdtrain.layers import kernels
 from sgdtrain.layers.base import Layer, register
 from sgdtrain.proto import caffe_pb2
 
@@ -144,6 +146,9 @@ class PoolingLayer(Layer):
         # the winning offset goes to `idx` for backward. In the padded case the
         # maximum starts at -FLT_MAX, so padding (-inf) never wins, as in Caffe.
         idx = self._idx
+        if self._simple and jit.enabled():
+            kernels.max_pool_tiled(*self.kernel)[0](src, y, idx)
+            return
         tmp = self._tmp
         for k, v in self._windows(src):
             if k == 0 and self._simple:
@@ -175,6 +180,9 @@ class PoolingLayer(Layer):
                 v += scaled
         else:
             idx = self._idx
+            if self._simple and jit.enabled():
+                kernels.max_pool_tiled(*self.kernel)[1](dy, idx, dx)
+                return
             if self._simple:  # the windows tile the input exactly: write, do not accumulate
                 for k, v in self._windows(dx):
                     np.multiply(dy, idx == k, out=v)

@@ -7,9 +7,12 @@ from collections.abc import Sequence
 import numpy as np
 
 from sgdtrain.errors import Where
+from sgdtrain.jit import enabled as kernels_enabled
 from sgdtrain.proto import caffe_pb2
+from sgdtrain.updates import fused
 from sgdtrain.updates.checks import check_rule
 from sgdtrain.updates.rules import RULES
+from sgdtrain.updates.rules.sgd import SGD
 from sgdtrain.updates.steps import clip_gradients, decay_weights, normalize, regularize
 
 _F = np.float32
@@ -65,10 +68,17 @@ class Updater:
         rate = _F(rate)
         clipped = clip_gradients(list(diffs), self.clip)
         rule = self.rule
+        # SGD with L2 decay (the common case) as one compiled pass per param, same arithmetic
+        one_pass = (kernels_enabled() and type(rule) is SGD and self.regularization_type == "L2"
+                    and all(a.flags.c_contiguous for a in (*datas, *diffs)))
         for i, (data, diff) in enumerate(zip(datas, diffs)):
             local_rate = rate * self.lr_mults[i]
             local_decay = self.weight_decay * self.decay_mults[i]
             normalize(diff, self.iter_size)
+            if one_pass:
+                (h,) = self.history_of(i)
+                fused.sgd_l2()(data, diff, h, local_decay, rule.momentum, local_rate, bool(local_decay != 0))
+                continue
             if not rule.decoupled_decay:
                 regularize(diff, data, local_decay, self.regularization_type)
             rule.compute_update_value(diff, self.history_of(i), local_rate, iter)
