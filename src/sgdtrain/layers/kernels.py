@@ -53,7 +53,7 @@ def max_pool_tiled(kh: int, kw: int):
     @_jit
     def backward(dy, idx, dx):
         n, oh, ow, c = dy.shape
-        zero = dx.dtype.type(0)
+        one, zero = dx.dtype.type(1), dx.dtype.type(0)
         for i in range(n):
             for a in range(oh):
                 for b in range(ow):
@@ -62,7 +62,8 @@ def max_pool_tiled(kh: int, kw: int):
                         k = idx[i, a, b, ch]
                         for p in range(kh):
                             for q in range(kw):
-                                dx[i, kh * a + p, kw * b + q, ch] = d if k == p * kw + q else zero
+                                # a product, as numpy's dy * (idx == k): -0.0 and inf * 0 = NaN as there
+                                dx[i, kh * a + p, kw * b + q, ch] = d * (one if k == p * kw + q else zero)
 
     return forward, backward
 
