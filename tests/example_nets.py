@@ -23,13 +23,12 @@ import math
 import shutil
 import tempfile
 from collections.abc import Callable
-from contextlib import nullcontext
+from contextlib import chdir, nullcontext
 from pathlib import Path
 
 import numpy as np
 from conftest import EXAMPLES, REPO
 from google.protobuf import text_format
-from solver_helpers import chdir
 
 from sgdtrain.config.net import NetSpec, read_net_file
 from sgdtrain.config.netstate import merged_state

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from contextlib import contextmanager
 from pathlib import Path
 
 from conftest import REPO
@@ -70,11 +68,3 @@ def write_config(folder: Path, solver: str, extra: str = "") -> Path:
     return path
 
 
-@contextmanager
-def chdir(path: Path):
-    old = os.getcwd()
-    os.chdir(path)
-    try:
-        yield
-    finally:
-        os.chdir(old)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
+from contextlib import chdir
 
 import pytest
 from cli_helpers import run_cli
 from conftest import REFERENCE
 from fidelity_helpers import DATA
-from solver_helpers import chdir
 
 from sgdtrain.fidelity.replay import prepare
 

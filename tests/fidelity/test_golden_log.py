@@ -20,19 +20,15 @@ NUMBER = re.compile(r"(?<=[ =(])[-+]?\d+\.?\d*(?:e[-+]?\d+)?(?= |$|s/| iter| los
 @pytest.fixture(scope="module")
 def logs(tmp_path_factory):
     """`sgdtrain train` run exactly as Caffe was: the same solver file and --weights."""
-    import os
+    from contextlib import chdir
 
     from cli_helpers import run_cli
 
     work = tmp_path_factory.mktemp("golden")
     prepare(REFERENCE, DATA, work)
-    old = os.getcwd()
-    os.chdir(work)
-    try:
+    with chdir(work):
         r = run_cli("train", f"--solver={REFERENCE / 'lenet_solver_traj_sgd_inv.prototxt'}",
                     f"--weights={REFERENCE / 'lenet_iter_0.caffemodel'}", "--no-progress")
-    finally:
-        os.chdir(old)
     assert r.code == 0, r.err[-2000:]
     return r.err.splitlines(), (REFERENCE / "logs" / "traj_sgd_inv.log").read_text().splitlines()
 

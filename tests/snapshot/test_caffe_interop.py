@@ -5,11 +5,11 @@ only Caffe's field numbers and types reads sgdtrain's snapshots."""
 from __future__ import annotations
 
 import shutil
+from contextlib import chdir
 
 import numpy as np
 import pytest
 from conftest import LMDB_ORACLE, REFERENCE
-from solver_helpers import chdir
 
 from sgdtrain.config.solver import read_solver
 from sgdtrain.log import NullLog

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import shutil
+from contextlib import chdir
 
 import numpy as np
 import pytest
 from cli_helpers import run_cli
-from solver_helpers import SOLVERS, chdir, write_config
+from solver_helpers import SOLVERS, write_config
 
 h5py = pytest.importorskip("h5py")
 

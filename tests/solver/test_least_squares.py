@@ -7,9 +7,10 @@ lr_mult/decay_mult, gradient clipping and iter_size."""
 
 from __future__ import annotations
 
+from contextlib import chdir
+
 import numpy as np
 import pytest
-from solver_helpers import chdir
 
 from sgdtrain.config.solver import read_solver
 from sgdtrain.log import NullLog

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from contextlib import chdir
 
 from cli_helpers import run_cli
-from solver_helpers import SOLVERS, chdir, write_config
+from solver_helpers import SOLVERS, write_config
 
 from sgdtrain.log import fmt_float
 from sgdtrain.solver.metrics import read_metrics

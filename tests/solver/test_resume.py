@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import re
 import shutil
+from contextlib import chdir
 
 import pytest
 from cli_helpers import run_cli
 from conftest import REFERENCE
-from solver_helpers import SOLVERS, chdir, write_config
+from solver_helpers import SOLVERS, write_config
 
 from sgdtrain.proto import caffe_pb2
 from sgdtrain.snapshot import read_solverstate

@@ -4,10 +4,11 @@ the best snapshot, keeping the last K snapshots, and divergence detection."""
 from __future__ import annotations
 
 import re
+from contextlib import chdir
 
 from cli_helpers import run_cli
 from conftest import LMDB_ORACLE
-from solver_helpers import SMALL_NET, SOLVERS, TEST, chdir, write_config
+from solver_helpers import SMALL_NET, SOLVERS, TEST, write_config
 
 from sgdtrain.snapshot import read_solverstate
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,16 +50,6 @@ class _Recorder(SolverListener):
     def on_finish(self, iter, stopped_early, final_loss) -> None:
         if final_loss is not None:
             self.replay.final = (iter, final_loss)
-
-
-@contextlib.contextmanager
-def _cwd(path: Path):
-    old = Path.cwd()
-    os.chdir(path)
-    try:
-        yield
-    finally:
-        os.chdir(old)
 
 
 def prepare(reference: Path, data: Path, work: Path) -> None:
@@ -105,7 +94,7 @@ def replay(run: ReferenceRun, reference: Path, data: Path, work: Path, *, max_it
     prepare(reference, data, work)
     result = Replay()
     stream = io.StringIO()
-    with _cwd(work):
+    with contextlib.chdir(work):
         solver = build_solver(run, reference, work, max_iter=max_iter, with_tests=with_tests,
                               listeners=[_Recorder(result)], log_stream=stream)
         if run.snapshot:

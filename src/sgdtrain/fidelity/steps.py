@@ -22,7 +22,7 @@ import numpy as np
 
 from sgdtrain.blobproto import blob_from_proto
 from sgdtrain.config.solver import read_solver
-from sgdtrain.fidelity.replay import _cwd, prepare
+from sgdtrain.fidelity.replay import prepare
 from sgdtrain.log import CaffeLog
 from sgdtrain.snapshot import read_solverstate
 from sgdtrain.solver import Solver, SolverListener
@@ -63,7 +63,7 @@ def _arrays(path: Path) -> list[np.ndarray]:
 def one_update(reference: Path, data: Path, work: Path) -> list[StepResult]:
     prepare(reference, data, work)
     out: list[StepResult] = []
-    with _cwd(work):
+    with contextlib.chdir(work):
         for folder, (solver_file, pairs) in PAIRS.items():
             for n, n1 in pairs:
                 solver = _solver(reference, solver_file)
@@ -119,7 +119,7 @@ def reanchored_window(reference: Path, data: Path, work: Path, iterations: int =
 
     prepare(reference, data, work)
     recorder = _Losses()
-    with _cwd(work):
+    with contextlib.chdir(work):
         config = read_solver(reference / "lenet_solver_traj_sgd_inv.prototxt")
         del config.test_nets[:]
         del config.param.test_iter[:]
