@@ -11,19 +11,7 @@ import textwrap
 
 from sgdtrain.export.common import Param, effective_stepvalues, exact, num
 from sgdtrain.export.netinfo import NetInfo
-
-# The fields each policy reads (besides base_lr).
-POLICY_FIELDS = {
-    "fixed": (),
-    "step": ("gamma", "stepsize"),
-    "exp": ("gamma",),
-    "inv": ("gamma", "power"),
-    "multistep": ("gamma", "stepvalue"),
-    "poly": ("power", "max_iter"),
-    "sigmoid": ("gamma", "stepsize"),
-    "cosine": ("cosine_floor", "cosine_period", "cosine_period_mult", "max_iter"),
-    "plateau": ("gamma",),
-}
+from sgdtrain.schedules.fields import POLICY_FIELDS
 
 # How a policy reads in words (Caffe's formulas, `it` the updates done so far).
 FORMULAS = {

@@ -16,6 +16,7 @@ from sgdtrain.config.learnable import DeclaredParam
 from sgdtrain.log import fmt_float
 from sgdtrain.proto import caffe_pb2
 from sgdtrain.schedules.curve import Curve, Summary
+from sgdtrain.schedules.fields import POLICY_FIELDS
 
 FORMULAS = {
     "fixed": "base_lr",
@@ -27,18 +28,6 @@ FORMULAS = {
     "sigmoid": "base_lr * 1 / (1 + exp(-gamma * (iter - stepsize)))",
     "cosine": "base_lr * (floor + (1 - floor) * (1 + cos(pi * t / T)) / 2)  [sgdtrain extension]",
     "plateau": "base_lr * gamma ^ (number of plateaus seen in testing)  [sgdtrain extension]",
-}
-
-POLICY_FIELDS = {
-    "fixed": (),
-    "step": ("gamma", "stepsize"),
-    "exp": ("gamma",),
-    "inv": ("gamma", "power"),
-    "multistep": ("gamma", "stepvalue"),
-    "poly": ("power",),
-    "sigmoid": ("gamma", "stepsize"),
-    "cosine": ("cosine_floor", "cosine_period", "cosine_period_mult"),
-    "plateau": ("gamma", "plateau_metric", "plateau_patience", "plateau_threshold"),
 }
 
 
@@ -56,7 +45,8 @@ def _value(param, name: str) -> str:
 def header(param: caffe_pb2.SolverParameter, source: str) -> list[str]:
     """Which policy, its formula and the fields it reads."""
     policy = param.lr_policy
-    fields = ["base_lr", *POLICY_FIELDS.get(policy, ())]
+    # max_iter is on the first line already
+    fields = ["base_lr", *(f for f in POLICY_FIELDS.get(policy, ()) if f != "max_iter")]
     extras = []
     if param.warmup_iter > 0:
         extras.append(f"linear warm-up from {fmt_float(param.warmup_start_factor)} x over "
