@@ -56,6 +56,7 @@ clean:
 fidelity: install
 	$(BIN)/python scripts/fidelity.py
 
-## bench-full: Caffe's full 10,000-iteration LeNet run on the full Fashion-MNIST (needs dataset-fashion-mnist)
-bench-full: install
+## bench-full: Caffe's full 10,000-iteration LeNet run on the full Fashion-MNIST (needs dataset-fashion-mnist);
+## SGDTRAIN_KERNELS=numba make bench-full runs it with the compiled kernels
+bench-full: $(VENV)/.installed-fast
 	$(BIN)/python benchmarks/full_run.py

@@ -15,8 +15,8 @@ Prints, in one run on this machine:
   * when numba is installed (`make bench` installs it), the same step with
     SGDTRAIN_KERNELS=numba (the optional compiled kernels), in the same
     alternating blocks, and its ratios. The per-layer times and the peak RSS
-    are those of this whole process (numba and PyTorch included); the RSS of
-    a real run is what `make bench-full` measures.
+    are those of this whole process (PyTorch included); the RSS of a real run
+    is what `make bench-full` measures.
 
 Timings on a shared machine are noisy: compare the ratios printed by one run.
 """
@@ -52,7 +52,7 @@ def kernels_info() -> str:
     from importlib.metadata import version
 
     return (f"numpy paths (the default), and {jit.ENV}=numba with numba {version('numba')} "
-            "(pooling, col2im, conv1 im2col, SGD update compiled), timed alternately")
+            "(pooling, col2im, conv1 im2col, SGD update compiled ahead of time), timed alternately")
 
 
 class kernels:
@@ -197,7 +197,7 @@ def main() -> None:
     with_kernels = jit.available() and os.environ.get(jit.ENV) != "numpy"
     if with_kernels:
         with kernels():
-            for _ in range(30):  # compiles (or loads from numba's cache) before timing
+            for _ in range(30):  # builds any kernel not cached yet (a child process, once per machine)
                 sgdtrain_step(solver)
     ours: list[float] = []
     theirs: list[float] = []

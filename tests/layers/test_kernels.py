@@ -1,4 +1,4 @@
-"""The compiled layer kernels (numba) give bit for bit what the numpy paths give.
+"""The compiled layer kernels (numba, ahead of time) give bit for bit what the numpy paths give.
 
 Each case runs one layer forward and backward twice on the same inputs, once
 with SGDTRAIN_KERNELS=numpy and once with the kernels, and compares every
@@ -11,14 +11,17 @@ from layer_helpers import build
 
 from sgdtrain import jit
 from sgdtrain.blob import Blob
+from sgdtrain.layers import kernels
 
-pytestmark = pytest.mark.skipif(not jit.available(), reason="numba is not installed")
+pytestmark = pytest.mark.skipif(not jit.available() or not jit.c_compiler(),
+                                reason="numba or a C compiler (for its ahead-of-time build) is missing")
 
 
 def run(monkeypatch, mode, text, x, inf_dy=False, seed=0):
     """Forward and backward of the layer `text` on x under kernels `mode`; every array it produced."""
     monkeypatch.setenv(jit.ENV, mode)
-    bottom = [Blob(x.shape, dtype=x.dtype)]
+    # channels-last, as a convolution's top is: the kernels take C-contiguous (N, H, W, C) memory only
+    bottom = [Blob(x.shape, dtype=x.dtype, channels_last=True)]
     bottom[0].data[...] = x
     layer, top = build(text, bottom, seed=seed)
     layer.forward(bottom, top)
@@ -34,7 +37,9 @@ def run(monkeypatch, mode, text, x, inf_dy=False, seed=0):
 
 def assert_same(monkeypatch, text, x, inf_dy=False):
     plain = run(monkeypatch, "numpy", text, x, inf_dy)
+    before = sum(kernels.CALLS.values())
     fast = run(monkeypatch, "numba", text, x, inf_dy)
+    assert sum(kernels.CALLS.values()) > before, "no compiled kernel ran: the comparison would be numpy vs numpy"
     for a, b in zip(plain, fast, strict=True):
         assert a.dtype == b.dtype and a.shape == b.shape
         bits = np.uint32 if a.dtype == np.float32 else np.uint64

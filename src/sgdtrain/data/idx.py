@@ -39,28 +39,52 @@ def read_magic(path: Path) -> int | None:
 
 
 def read_idx(path: Path, expect_magic: int | None = None) -> np.ndarray:
-    """The array stored in an IDX file (uint8)."""
+    """The array stored in an IDX file (uint8).
+
+    The data are read straight into the returned array: reading the whole file
+    as bytes first would hold it twice at the peak (94 MB for Fashion-MNIST's
+    training images instead of 47).
+    """
     try:
         with _open(path) as f:
-            raw = f.read()
-    except OSError as exc:
+            head = f.read(4)
+            if len(head) < 4 or head[:2] != b"\0\0" or head[2] != 0x08:
+                raise DataError(
+                    f"'{path}' is not an IDX (MNIST-format) uint8 file.",
+                    fix="Give the images file of an MNIST-format data set (e.g. train-images-idx3-ubyte.gz).",
+                )
+            magic = struct.unpack(">I", head)[0]
+            if expect_magic is not None and magic != expect_magic:
+                kind = "images" if expect_magic == IMAGES_MAGIC else "labels"
+                raise DataError(
+                    f"'{path}' is not an IDX {kind} file (magic {magic:#010x}, expected {expect_magic:#010x}).")
+            ndim = head[3]
+            sizes = f.read(4 * ndim)
+            if len(sizes) < 4 * ndim:
+                raise DataError(f"'{path}' is truncated inside its header.")
+            dims = struct.unpack(">" + "I" * ndim, sizes)
+            out = np.empty(int(np.prod(dims)), dtype=np.uint8)
+            got = _read_into(f, memoryview(out))
+    except (OSError, EOFError) as exc:  # EOFError: a gzip stream cut short
         raise DataError(f"cannot read the IDX file '{path}': {exc}.") from None
-    if len(raw) < 4 or raw[:2] != b"\0\0" or raw[2] != 0x08:
-        raise DataError(
-            f"'{path}' is not an IDX (MNIST-format) uint8 file.",
-            fix="Give the images file of an MNIST-format data set (e.g. train-images-idx3-ubyte.gz).",
-        )
-    magic = struct.unpack(">I", raw[:4])[0]
-    if expect_magic is not None and magic != expect_magic:
-        kind = "images" if expect_magic == IMAGES_MAGIC else "labels"
-        raise DataError(f"'{path}' is not an IDX {kind} file (magic {magic:#010x}, expected {expect_magic:#010x}).")
-    ndim = raw[3]
-    dims = struct.unpack(">" + "I" * ndim, raw[4 : 4 + 4 * ndim])
-    offset = 4 + 4 * ndim
-    count = int(np.prod(dims))
-    if len(raw) - offset < count:
-        raise DataError(f"'{path}' is truncated: its header promises {count} bytes, it holds {len(raw) - offset}.")
-    return np.frombuffer(raw, dtype=np.uint8, count=count, offset=offset).reshape(dims)
+    if got < out.size:
+        raise DataError(f"'{path}' is truncated: its header promises {out.size} bytes, it holds {got}.")
+    return out.reshape(dims)
+
+
+def _read_into(f, buf: memoryview, chunk: int = 1 << 20) -> int:
+    """Fill `buf` from `f` in `chunk`-byte steps; returns the bytes read.
+
+    In steps because GzipFile.readinto reads the whole request as one bytes
+    object before copying it, which would bring the double peak back.
+    """
+    got = 0
+    while got < len(buf):
+        n = f.readinto(buf[got : got + chunk])
+        if not n:
+            break
+        got += n
+    return got
 
 
 def write_idx(path: Path, array: np.ndarray, compress: bool = True) -> None:

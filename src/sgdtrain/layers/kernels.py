@@ -4,25 +4,48 @@ numpy does these steps as several passes over the data: max pooling compares
 one window offset at a time, col2im adds one kernel row at a time, each pass
 with its own temporaries. One compiled loop makes one pass. The additions
 onto each element come in the numpy path's order, so results are identical
-(tests/layers/test_kernels.py); only the time changes (`make bench`). The
-layers call these only when `sgdtrain.jit.enabled()`.
+(tests/layers/test_kernels.py); only the time changes (`make bench`).
 
-Each kernel is built for one geometry, whose sizes are then compile-time
+Each kernel set is built for one geometry, whose sizes are then compile-time
 constants: the loops over the window unroll and the channel loop vectorises
-(with the sizes passed as arguments the same loops measured 8x slower).
+(with the sizes passed as arguments the same loops measured 8x slower). The
+`*_source` factories hold the Python code that numba compiles ahead of time
+(sgdtrain/jit.py); the functions below them call the compiled code when
+`sgdtrain.jit.enabled()` and the arrays are C-contiguous float32/float64, and
+return False otherwise, leaving the work to the numpy path.
 """
 
 from __future__ import annotations
 
-import functools
+import collections
 
-from sgdtrain.jit import jit as _jit
+import numpy as np
+
+from sgdtrain import jit
+
+CALLS: collections.Counter[str] = collections.Counter()  # kernel runs, by name: lets tests see them taken
+
+_TYPES = {np.dtype(np.float32): "f4", np.dtype(np.float64): "f8"}
 
 
-@functools.cache
-def max_pool_tiled(kh: int, kw: int):
-    """(forward, backward) of max pooling whose kh x kw windows tile the input
-    exactly (stride = kernel, no pad), over channels-last arrays.
+def _for_types(signature: str, **functions) -> dict:
+    """Exports `name_f4` and `name_f8` of each function, `{t}` in the signature standing for the float type."""
+    return {f"{name}_{t}": (fn, signature[name].format(t=t)) for name, fn in functions.items() for t in ("f4", "f8")}
+
+
+def _ready(*arrays: np.ndarray, index: np.ndarray | None = None) -> str | None:
+    """The float type code when every array is C-contiguous and of one float type (and `index` int8)."""
+    t = _TYPES.get(arrays[0].dtype)
+    if t is None or any(a.dtype != arrays[0].dtype or not a.flags.c_contiguous for a in arrays):
+        return None
+    if index is not None and (index.dtype != np.int8 or not index.flags.c_contiguous):
+        return None
+    return t
+
+
+def max_pool_tiled_source(kh: int, kw: int) -> dict:
+    """Max pooling whose kh x kw windows tile the input exactly (stride = kernel, no pad),
+    over channels-last arrays.
 
     forward(x (N,H,W,C), y (N,H/kh,W/kw,C), idx): as the numpy path,
     y = fmax over the window offsets in row-major order (NaN never wins) and
@@ -30,7 +53,6 @@ def max_pool_tiled(kh: int, kw: int):
     first-max rule). backward(dy, idx, dx): dy routed to each window's winner.
     """
 
-    @_jit
     def forward(x, y, idx):
         n, oh, ow, c = y.shape
         for i in range(n):
@@ -50,7 +72,6 @@ def max_pool_tiled(kh: int, kw: int):
                         y[i, a, b, ch] = m
                         idx[i, a, b, ch] = k
 
-    @_jit
     def backward(dy, idx, dx):
         n, oh, ow, c = dy.shape
         one, zero = dx.dtype.type(1), dx.dtype.type(0)
@@ -65,11 +86,32 @@ def max_pool_tiled(kh: int, kw: int):
                                 # a product, as numpy's dy * (idx == k): -0.0 and inf * 0 = NaN as there
                                 dx[i, kh * a + p, kw * b + q, ch] = d * (one if k == p * kw + q else zero)
 
-    return forward, backward
+    four = "{t}[:,:,:,::1]"
+    return _for_types({"forward": f"void({four}, {four}, i1[:,:,:,::1])",
+                       "backward": f"void({four}, i1[:,:,:,::1], {four})"}, forward=forward, backward=backward)
 
 
-@functools.cache
-def col2im(kh: int, kw: int, sh: int, sw: int, dh: int, dw: int, by_position: bool):
+def max_pool_forward(kernel: tuple[int, int], x: np.ndarray, y: np.ndarray, idx: np.ndarray) -> bool:
+    t = _ready(x, y, index=idx)
+    module = jit.compiled(__name__, "max_pool_tiled_source", *kernel) if t else None
+    if module is None:
+        return False
+    getattr(module, f"forward_{t}")(x, y, idx)
+    CALLS["max_pool_forward"] += 1
+    return True
+
+
+def max_pool_backward(kernel: tuple[int, int], dy: np.ndarray, idx: np.ndarray, dx: np.ndarray) -> bool:
+    t = _ready(dy, dx, index=idx)
+    module = jit.compiled(__name__, "max_pool_tiled_source", *kernel) if t else None
+    if module is None:
+        return False
+    getattr(module, f"backward_{t}")(dy, idx, dx)
+    CALLS["max_pool_backward"] += 1
+    return True
+
+
+def col2im_source(kh: int, kw: int, sh: int, sw: int, dh: int, dw: int, by_position: bool) -> dict:
     """kernel(cols (N,OH,OW,KH,KW,C), dxp (N,H,W,C)): sum the column gradients onto dxp, zeroed first.
 
     The additions onto each input element come in the numpy path's order: by
@@ -78,7 +120,6 @@ def col2im(kh: int, kw: int, sh: int, sw: int, dh: int, dw: int, by_position: bo
     cache while the kernel rows that reach it are added.
     """
 
-    @_jit
     def kernel(cols, dxp):
         n, oh, ow, _, _, c = cols.shape
         for i in range(n):
@@ -102,14 +143,23 @@ def col2im(kh: int, kw: int, sh: int, sw: int, dh: int, dw: int, by_position: bo
                                 for ch in range(c):
                                     dxp[i, r, sw * x + dw * kx, ch] += cols[i, y, x, ky, kx, ch]
 
-    return kernel
+    return _for_types({"kernel": "void({t}[:,:,:,:,:,::1], {t}[:,:,:,::1])"}, kernel=kernel)
 
 
-@functools.cache
-def im2col_transposed(kh: int, kw: int, sh: int, sw: int, dh: int, dw: int):
+def col2im(geometry: tuple, by_position: bool, cols: np.ndarray, dxp: np.ndarray) -> bool:
+    """`geometry`: (kh, kw, sh, sw, dh, dw)."""
+    t = _ready(cols, dxp)
+    module = jit.compiled(__name__, "col2im_source", *geometry, by_position) if t else None
+    if module is None:
+        return False
+    getattr(module, f"kernel_{t}")(cols, dxp)
+    CALLS["col2im"] += 1
+    return True
+
+
+def im2col_transposed_source(kh: int, kw: int, sh: int, sw: int, dh: int, dw: int) -> dict:
     """kernel(xp (N,H,W,C), out (KH,KW,C,N,OH,OW)): copy the windows of xp into out."""
 
-    @_jit
     def kernel(xp, out):
         n, oh, ow = out.shape[3], out.shape[4], out.shape[5]
         for ky in range(kh):
@@ -120,4 +170,15 @@ def im2col_transposed(kh: int, kw: int, sh: int, sw: int, dh: int, dw: int):
                             for x in range(ow):
                                 out[ky, kx, ch, i, y, x] = xp[i, sh * y + dh * ky, sw * x + dw * kx, ch]
 
-    return kernel
+    return _for_types({"kernel": "void({t}[:,:,:,::1], {t}[:,:,:,:,:,::1])"}, kernel=kernel)
+
+
+def im2col_transposed(geometry: tuple, xp: np.ndarray, out: np.ndarray) -> bool:
+    """`geometry`: (kh, kw, sh, sw, dh, dw)."""
+    t = _ready(xp, out)
+    module = jit.compiled(__name__, "im2col_transposed_source", *geometry) if t else None
+    if module is None:
+        return False
+    getattr(module, f"kernel_{t}")(xp, out)
+    CALLS["im2col_transposed"] += 1
+    return True

@@ -69,15 +69,12 @@ class Updater:
         clipped = clip_gradients(list(diffs), self.clip)
         rule = self.rule
         # SGD with L2 decay (the common case) as one compiled pass per param, same arithmetic
-        one_pass = (kernels_enabled() and type(rule) is SGD and self.regularization_type == "L2"
-                    and all(a.flags.c_contiguous for a in (*datas, *diffs)))
+        one_pass = kernels_enabled() and type(rule) is SGD and self.regularization_type == "L2"
         for i, (data, diff) in enumerate(zip(datas, diffs)):
             local_rate = rate * self.lr_mults[i]
             local_decay = self.weight_decay * self.decay_mults[i]
             normalize(diff, self.iter_size)
-            if one_pass:
-                (h,) = self.history_of(i)
-                fused.sgd_l2()(data, diff, h, local_decay, rule.momentum, local_rate, bool(local_decay != 0))
+            if one_pass and fused.sgd_l2(data, diff, self.history_of(i)[0], local_decay, rule.momentum, local_rate):
                 continue
             if not rule.decoupled_decay:
                 regularize(diff, data, local_decay, self.regularization_type)
