@@ -43,6 +43,16 @@ def _ready(*arrays: np.ndarray, index: np.ndarray | None = None) -> str | None:
     return t
 
 
+def _run(factory: str, constants: tuple, export: str, t: str | None, *args) -> bool:
+    """Run `export`_`t` of the compiled `factory(*constants)`; False when there is no type `t` or no module."""
+    module = jit.compiled(__name__, factory, *constants) if t else None
+    if module is None:
+        return False
+    getattr(module, f"{export}_{t}")(*args)
+    CALLS[factory.removesuffix("_source") + "." + export] += 1
+    return True
+
+
 def max_pool_tiled_source(kh: int, kw: int) -> dict:
     """Max pooling whose kh x kw windows tile the input exactly (stride = kernel, no pad),
     over channels-last arrays.
@@ -92,23 +102,11 @@ def max_pool_tiled_source(kh: int, kw: int) -> dict:
 
 
 def max_pool_forward(kernel: tuple[int, int], x: np.ndarray, y: np.ndarray, idx: np.ndarray) -> bool:
-    t = _ready(x, y, index=idx)
-    module = jit.compiled(__name__, "max_pool_tiled_source", *kernel) if t else None
-    if module is None:
-        return False
-    getattr(module, f"forward_{t}")(x, y, idx)
-    CALLS["max_pool_forward"] += 1
-    return True
+    return _run("max_pool_tiled_source", kernel, "forward", _ready(x, y, index=idx), x, y, idx)
 
 
 def max_pool_backward(kernel: tuple[int, int], dy: np.ndarray, idx: np.ndarray, dx: np.ndarray) -> bool:
-    t = _ready(dy, dx, index=idx)
-    module = jit.compiled(__name__, "max_pool_tiled_source", *kernel) if t else None
-    if module is None:
-        return False
-    getattr(module, f"backward_{t}")(dy, idx, dx)
-    CALLS["max_pool_backward"] += 1
-    return True
+    return _run("max_pool_tiled_source", kernel, "backward", _ready(dy, dx, index=idx), dy, idx, dx)
 
 
 def col2im_source(kh: int, kw: int, sh: int, sw: int, dh: int, dw: int, by_position: bool) -> dict:
@@ -148,13 +146,7 @@ def col2im_source(kh: int, kw: int, sh: int, sw: int, dh: int, dw: int, by_posit
 
 def col2im(geometry: tuple, by_position: bool, cols: np.ndarray, dxp: np.ndarray) -> bool:
     """`geometry`: (kh, kw, sh, sw, dh, dw)."""
-    t = _ready(cols, dxp)
-    module = jit.compiled(__name__, "col2im_source", *geometry, by_position) if t else None
-    if module is None:
-        return False
-    getattr(module, f"kernel_{t}")(cols, dxp)
-    CALLS["col2im"] += 1
-    return True
+    return _run("col2im_source", (*geometry, by_position), "kernel", _ready(cols, dxp), cols, dxp)
 
 
 def im2col_transposed_source(kh: int, kw: int, sh: int, sw: int, dh: int, dw: int) -> dict:
@@ -175,10 +167,4 @@ def im2col_transposed_source(kh: int, kw: int, sh: int, sw: int, dh: int, dw: in
 
 def im2col_transposed(geometry: tuple, xp: np.ndarray, out: np.ndarray) -> bool:
     """`geometry`: (kh, kw, sh, sw, dh, dw)."""
-    t = _ready(xp, out)
-    module = jit.compiled(__name__, "im2col_transposed_source", *geometry) if t else None
-    if module is None:
-        return False
-    getattr(module, f"kernel_{t}")(xp, out)
-    CALLS["im2col_transposed"] += 1
-    return True
+    return _run("im2col_transposed_source", geometry, "kernel", _ready(xp, out), xp, out)
