@@ -25,6 +25,10 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "src"))
+
+from sgdtrain import jit  # noqa: E402
+
 FULL = Path("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz")
 CAFFE_ACCURACY, CAFFE_LOSS, CAFFE_WALL = 0.9005, 0.308913, 245.1
 
@@ -43,7 +47,7 @@ def main() -> int:
           f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', '(unset)')}; load "
           f"{' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
     command = [sys.executable, "-m", "sgdtrain", "train", "--weights", str(weights), "--no-progress"]
-    kernels = os.environ.get("SGDTRAIN_KERNELS", "numpy") == "numba"
+    kernels = jit.enabled()  # SGDTRAIN_KERNELS=numba, with numba installed
     print(f"kernels: {'compiled (SGDTRAIN_KERNELS=numba)' if kernels else 'numpy paths'}")
     if kernels:  # build any kernel not cached yet, outside the measured process
         warm = solver.replace("max_iter: 10000", "max_iter: 1") + "test_initialization: false\n"

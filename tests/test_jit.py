@@ -97,3 +97,21 @@ def test_arrays_the_kernels_do_not_take_go_to_the_numpy_path(monkeypatch):
     assert not kernels.max_pool_forward((2, 2), strided, y, idx)
     assert not kernels.max_pool_forward((2, 2), np.zeros((1, 4, 4, 2), np.float16), y, idx)
     assert not kernels.max_pool_forward((2, 2), np.zeros((1, 4, 4, 2), np.float32), y, idx.astype(np.int16))
+
+
+@needs_numba
+def test_without_a_c_compiler_the_note_says_so(monkeypatch, tmp_path, capsys):
+    from sgdtrain.layers import kernels
+
+    monkeypatch.setenv(jit.ENV, "numba")
+    monkeypatch.setenv(jit.CACHE_ENV, str(tmp_path))
+    monkeypatch.setattr(jit, "c_compiler", lambda: None)
+    jit.compiled.cache_clear()
+    try:
+        x = np.zeros((1, 4, 4, 2), np.float32)
+        y = np.empty((1, 2, 2, 2), np.float32)
+        assert not kernels.max_pool_forward((2, 2), x, y, np.empty(y.shape, np.int8))
+    finally:
+        jit.compiled.cache_clear()
+    assert "no C compiler" in capsys.readouterr().err
+    assert not (tmp_path / "kernels").exists()  # nothing attempted

@@ -52,7 +52,6 @@ def rate_varies(param: Param) -> bool:
     return param.lr_policy != "fixed" or param.warmup_iter > 0
 
 
-
 def optimizer_constants(param: Param, beta_names: tuple[str, str]) -> list[str]:
     """The solver's update settings as Python constants (the betas named as the framework names them)."""
     t = param.type
@@ -70,6 +69,7 @@ def optimizer_constants(param: Param, beta_names: tuple[str, str]) -> list[str]:
     if param.clip_gradients >= 0:
         lines.append(f"CLIP_GRADIENTS = {num(param.clip_gradients)}")
     return lines
+
 
 def effective_stepvalues(stepvalues: list[int]) -> list[int]:
     """The iterations at which Caffe's multistep really advances, for a run from iteration 0.

@@ -176,7 +176,6 @@ class Layer:
         return f"<{self.type} layer {self.name!r}>"
 
 
-
 class NeuronLayer(Layer):
     """Caffe's NeuronLayer: one bottom, one top of the same shape, element by element.
 
@@ -189,6 +188,7 @@ class NeuronLayer(Layer):
     def reshape(self, bottom: list[Blob], top: list[Blob]) -> None:
         if top[0] is not bottom[0]:
             top[0].reshape(bottom[0].shape, channels_last=bottom[0].channels_last)
+
 
 # ---------------------------------------------------------------------------
 # The registry: Caffe's type name -> class.

@@ -28,9 +28,9 @@ CALLS: collections.Counter[str] = collections.Counter()  # kernel runs, by name:
 _TYPES = {np.dtype(np.float32): "f4", np.dtype(np.float64): "f8"}
 
 
-def _for_types(signature: str, **functions) -> dict:
-    """Exports `name_f4` and `name_f8` of each function, `{t}` in the signature standing for the float type."""
-    return {f"{name}_{t}": (fn, signature[name].format(t=t)) for name, fn in functions.items() for t in ("f4", "f8")}
+def _for_types(signatures: dict[str, str], **functions) -> dict:
+    """Exports `name_f4` and `name_f8` of each function, `{t}` in its signature standing for the float type."""
+    return {f"{name}_{t}": (fn, signatures[name].format(t=t)) for name, fn in functions.items() for t in ("f4", "f8")}
 
 
 def _ready(*arrays: np.ndarray, index: np.ndarray | None = None) -> str | None:
