@@ -1,0 +1,66 @@
+"""sgdtrain against an independent float64 LeNet (tests/fidelity/lenet_f64.py),
+and that oracle against real Caffe.
+
+The oracle follows Caffe's SGD/inv log over the early window, so its net is
+Caffe's; it follows sgdtrain's AdaDelta run to float32 precision over eleven
+iterations, so sgdtrain's AdaDelta is the formula of Caffe's adadelta_solver.cpp
+in exact arithmetic. Caffe's own AdaDelta log leaves both at iteration 3, which
+is why that reference run is a known deviation (README, 'Agreement with real Caffe').
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import REFERENCE
+from fidelity_helpers import DATA
+from lenet_f64 import LR_MULTS, SGD, AdaDelta, read_weights, trajectory
+
+from sgdtrain.fidelity.checks import rel
+from sgdtrain.fidelity.replay import replay
+from sgdtrain.fidelity.runs import BY_NAME
+from sgdtrain.logparse import read_log
+
+pytestmark = pytest.mark.slow
+
+
+def caffe_losses(name: str) -> dict[int, float]:
+    return read_log(REFERENCE / BY_NAME[name].log).train_loss()
+
+
+def initial_weights():
+    return read_weights(REFERENCE / "lenet_iter_0.caffemodel")
+
+
+def test_oracle_follows_caffe_sgd_inv():
+    """Caffe's traj_sgd_inv: base_lr 0.01, inv (gamma 1e-4, power 0.75), momentum 0.9, weight_decay 5e-4."""
+    params = initial_weights()
+    losses = trajectory(params, DATA, SGD(params, 0.9, 5e-4), lambda it: 0.01 * (1 + 1e-4 * it) ** -0.75, 21)
+    caffe = caffe_losses("traj_sgd_inv")
+    worst = max(rel(loss, caffe[i]) for i, loss in enumerate(losses))
+    assert worst <= 2e-5, worst  # a printed value against an unrounded one (tolerances.md)
+
+
+def test_oracle_sees_a_wrong_momentum_convention():
+    """The oracle has teeth: PyTorch's momentum (lr outside the history) under inv leaves Caffe's log."""
+
+    class TorchMomentum(SGD):
+        def update(self, params, grads, rate):
+            for p, g, h, m in zip(params, grads, self.history, LR_MULTS):
+                h *= self.momentum
+                h += g + self.decay * p
+                p -= rate * m * h
+
+    params = initial_weights()
+    losses = trajectory(params, DATA, TorchMomentum(params, 0.9, 5e-4), lambda it: 0.01 * (1 + 1e-4 * it) ** -0.75, 16)
+    caffe = caffe_losses("traj_sgd_inv")
+    assert max(rel(loss, caffe[i]) for i, loss in enumerate(losses)) > 1e-5
+
+
+def test_sgdtrain_adadelta_is_the_formula_and_caffe_leaves_it_at_iteration_3(tmp_path):
+    params = initial_weights()
+    oracle = trajectory(params, DATA, AdaDelta(params, 0.95, 5e-4, 1e-6), lambda it: 1.0, 11)
+    mine = replay(BY_NAME["adadelta"], REFERENCE, DATA, tmp_path, iterations=11, with_tests=False).losses
+    caffe = caffe_losses("adadelta")
+    assert max(rel(mine[i], oracle[i]) for i in range(11)) <= 1e-5
+    assert max(rel(caffe[i], oracle[i]) for i in range(3)) <= 2e-5
+    assert rel(caffe[3], oracle[3]) > 3e-5  # the departure this test documents; see the module docstring
