@@ -5,9 +5,10 @@ Caffe's LeNet (conv 5x5 → max pool 2/2 → conv 5x5 → max pool 2/2 → ip 50
 ReLU → ip 10 → softmax loss), NCHW, weights from a .caffemodel, data read
 straight from the IDX files and scaled by 0.00390625. Max pooling takes the
 first maximum in window order, as Caffe; LeNet's windows tile exactly, so
-Caffe's ceil rounding and padding clip do not arise. Two update rules:
-SGD with momentum (rate inside the history) and AdaDelta, each written from
-Caffe's formulas with L2 weight decay added to the gradient first.
+Caffe's ceil rounding and padding clip do not arise; `flip_gap` settles
+max-pooling near-ties the other way, as sgdtrain.fidelity.ties does. Two update
+rules: SGD with momentum (rate inside the history) and AdaDelta, each written
+from Caffe's formulas with L2 weight decay added to the gradient first.
 """
 
 from __future__ import annotations
@@ -67,10 +68,18 @@ def _conv_backward(dy, windows, w, x_shape):
     return dw, db, dx
 
 
-def _pool(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _pool(x: np.ndarray, flip_gap: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """2x2/2 max pooling; with `flip_gap`, a runner-up within that relative gap of the winner wins
+    (the other way float32 rounding can settle a near-tie; exact ties are left alone)."""
     n, c, h, w = x.shape
     win = x.reshape(n, c, h // 2, 2, w // 2, 2).transpose(0, 1, 2, 4, 3, 5).reshape(n, c, h // 2, w // 2, 4)
     arg = win.argmax(axis=-1)  # the first maximum in (0,0), (0,1), (1,0), (1,1) order: Caffe's rule
+    if flip_gap:
+        best = win.max(axis=-1, keepdims=True)
+        second = np.where(win < best, win, -np.inf).max(axis=-1)
+        gap = (best[..., 0] - second) / np.maximum(np.abs(best[..., 0]), np.finfo(np.float64).tiny)
+        near = (gap > 0) & (gap < flip_gap)
+        arg = np.where(near, np.argmax(win == second[..., None], axis=-1), arg)
     return np.take_along_axis(win, arg[..., None], axis=-1)[..., 0], arg
 
 
@@ -81,13 +90,13 @@ def _pool_backward(dy: np.ndarray, arg: np.ndarray) -> np.ndarray:
     return win.reshape(n, c, h, w, 2, 2).transpose(0, 1, 2, 4, 3, 5).reshape(n, c, 2 * h, 2 * w)
 
 
-def loss_and_gradients(params: list[np.ndarray], x: np.ndarray, labels: np.ndarray):
+def loss_and_gradients(params: list[np.ndarray], x: np.ndarray, labels: np.ndarray, flip_gap: float = 0.0):
     """Softmax loss (mean over the batch) and the gradient of every parameter blob."""
     w1, b1, w2, b2, w3, b3, w4, b4 = params
     c1, win1 = _conv(x, w1, b1)
-    p1, arg1 = _pool(c1)
+    p1, arg1 = _pool(c1, flip_gap)
     c2, win2 = _conv(p1, w2, b2)
-    p2, arg2 = _pool(c2)
+    p2, arg2 = _pool(c2, flip_gap)
     flat = p2.reshape(len(x), -1)
     a3 = flat @ w3.T + b3
     h3 = np.maximum(a3, 0)
@@ -144,12 +153,12 @@ class AdaDelta:
             p -= rate * m * u
 
 
-def trajectory(params, data: Path, rule, rate, iterations: int) -> list[float]:
+def trajectory(params, data: Path, rule, rate, iterations: int, flip_gap: float = 0.0) -> list[float]:
     """Loss at iterations 0..iterations-1, updating after each; `rate(iter)` is the lr."""
     losses = []
     for it in range(iterations):
         x, labels = read_batch(data, 64 * it)
-        loss, grads = loss_and_gradients(params, x, labels)
+        loss, grads = loss_and_gradients(params, x, labels, flip_gap)
         losses.append(float(loss))
         rule.update(params, grads, rate(it))
     return losses

@@ -14,11 +14,7 @@ from fidelity_helpers import DATA
 from sgdtrain.fidelity.evaluate import evaluate
 from sgdtrain.fidelity.runs import RUNS
 
-KNOWN_DEVIATIONS = {
-    "adadelta": "sgdtrain's AdaDelta departs from Caffe's from iteration 3 (6e-5, 2e-3 by 7); an independent "
-                "float64 LeNet follows sgdtrain to 3e-7 and departs from Caffe alike (test_lenet_f64.py); the cause "
-                "is not found (README, 'Agreement with real Caffe')",
-}
+KNOWN_DEVIATIONS: dict[str, str] = {}  # run name -> reason, for a strict xfail
 
 
 def params() -> list:

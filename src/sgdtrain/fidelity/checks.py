@@ -60,9 +60,10 @@ def early_width(run: ReferenceRun) -> int:
 
 def determinate_until(mine: Replay, replicas: list[Replay], first: int, width: int) -> int:
     """The first iteration at which a replica (starting weights perturbed by ~1e-6, the scale
-    of float32 summation-order differences) departs from `mine` by more than 1e-5: from there
-    on, which side of a near-tie (a ReLU input or two max-pool candidates within rounding)
-    a run takes is not decided by its arithmetic, so no implementation can be held to 1e-5."""
+    of float32 summation-order differences, or max-pooling near-ties settled the other way,
+    fidelity/ties.py) departs from `mine` by more than 1e-5: from there on, which side of a
+    near-tie (a ReLU input or two max-pool candidates within rounding) a run takes is not
+    decided by its arithmetic, so no implementation can be held to 1e-5."""
     for i in range(first, first + width + 1):
         if any(i in r.losses and rel(r.losses[i], mine.losses[i]) > 1e-5 for r in replicas):
             return i

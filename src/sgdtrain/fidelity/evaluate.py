@@ -14,6 +14,7 @@ from sgdtrain.logparse import read_log
 
 REPLICAS = 4
 REPLICA_EPS = 1e-6  # relative perturbation of the starting weights: float32 summation-order differences
+TIE_GAP = 1e-6  # max-pooling near-ties closer than this (relative) go the other way in one more replica
 
 
 @dataclass
@@ -49,10 +50,13 @@ def evaluate(run: ReferenceRun, reference: Path, data: Path, work: Path | None =
     report.replay = mine
     short = [replay(run, reference, data, work / f"r{k}", iterations=early_width(run) + 1, with_tests=False,
                     perturb=(k, REPLICA_EPS)) for k in range(REPLICAS)]
+    short.append(replay(run, reference, data, work / "rt", iterations=early_width(run) + 1, with_tests=False,
+                        flip_ties=TIE_GAP))
     full = None
     if not all(c.passed for c in loss_screen(mine, caffe, run)):
         # The coarse screen failed: is the run itself chaotic (its own replicas part as much)?
         full = [replay(run, reference, data, work / f"f{k}", perturb=(k, REPLICA_EPS)) for k in range(REPLICAS)]
+        full.append(replay(run, reference, data, work / "ft", flip_ties=TIE_GAP))
         limit = median_limit(run)
         report.chaotic = max(median_gap(r.losses, mine.losses) for r in full) > limit
         if not report.chaotic:

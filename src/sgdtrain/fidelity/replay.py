@@ -18,6 +18,7 @@ import numpy as np
 
 from sgdtrain.config.solver import read_solver
 from sgdtrain.fidelity.runs import ReferenceRun
+from sgdtrain.fidelity.ties import TieFlipper
 from sgdtrain.log import CaffeLog
 from sgdtrain.solver import Solver, SolverListener
 from sgdtrain.solver.events import Output
@@ -33,6 +34,7 @@ class Replay:
     tests: dict[tuple[int, int], dict[str, float]] = field(default_factory=dict)
     final: tuple[int, float] | None = None
     weights: list[np.ndarray] = field(default_factory=list)
+    tie_flips: list[int] = field(default_factory=list)  # near-ties flipped per training forward (flip_ties)
     log: str = ""
 
 
@@ -81,13 +83,15 @@ def build_solver(run: ReferenceRun, reference: Path, work: Path, *, max_iter: in
 
 def replay(run: ReferenceRun, reference: Path, data: Path, work: Path, *, max_iter: int | None = None,
            with_tests: bool = True, iterations: int | None = None,
-           perturb: tuple[int, float] | None = None) -> Replay:
+           perturb: tuple[int, float] | None = None, flip_ties: float | None = None) -> Replay:
     """Run `run` with sgdtrain in `work`; returns what its log and listeners recorded.
 
     `iterations`: stop after that many updates (no final snapshot, forward or
     test; unlike `max_iter` this leaves poly's schedule alone). `perturb`:
     (seed, eps) multiplies every starting weight by 1 + eps * N(0, 1), a
-    replica for judging which differences rounding alone can make.
+    replica for judging which differences rounding alone can make. `flip_ties`:
+    a relative gap; max-pooling near-ties closer than it go to the runner-up
+    (fidelity/ties.py), the other replica of that kind.
     """
     from sgdtrain.solver.resume import restore
 
@@ -111,10 +115,12 @@ def replay(run: ReferenceRun, reference: Path, data: Path, work: Path, *, max_it
             rng = np.random.default_rng(seed)
             for p in solver.net.learnable_params:
                 p.blob.data *= (1 + eps * rng.standard_normal(p.blob.data.shape)).astype(np.float32)
+        flipper = TieFlipper(solver.net, flip_ties) if flip_ties is not None else None
         if iterations is None:
             solver.solve()
         else:
             solver.step(iterations)
     result.weights = [p.blob.data.copy() for p in solver.net.learnable_params]
+    result.tie_flips = flipper.flips if flipper else []
     result.log = stream.getvalue()
     return result
