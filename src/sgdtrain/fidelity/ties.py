@@ -9,7 +9,8 @@ each MAX pooling forward of the training net, wherever the winner leads the
 runner-up by a relative gap in (0, `gap`), the runner-up wins (its value goes
 to the top, its offset to the mask backward reads). Exact ties (gap 0) are
 left alone: they come from identical inputs (blank image borders), where every
-choice gives the same gradients.
+choice gives the same gradients. ReLU inputs within rounding of zero are the
+other near-tie of tolerances.md; LeNet's reference runs have not needed them.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ class TieFlipper:
         return flipped
 
     def _flip(self, layer: PoolingLayer, x: np.ndarray, y_nchw: np.ndarray) -> int:
-        values = np.stack([v for _, v in layer._windows(layer._source(x))])  # K, N, OH, OW, C
+        values = layer.window_values(x)  # K, N, OH, OW, C
         best = values.max(axis=0)
         below = np.where(values < best, values, -np.inf)
         second = below.max(axis=0)
@@ -59,5 +60,5 @@ class TieFlipper:
             runner_up = np.argmax(values == second, axis=0)  # the first offset holding it, as Caffe would pick
             y = y_nchw.transpose(0, 2, 3, 1)
             y[near] = second[near]
-            layer._idx[near] = runner_up[near]
+            layer.max_offsets[near] = runner_up[near]
         return count

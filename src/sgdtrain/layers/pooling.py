@@ -131,6 +131,15 @@ class PoolingLayer(Layer):
         self._xp[:, ph : ph + xl.shape[1], pw : pw + xl.shape[2], :] = xl
         return self._xp
 
+    def window_values(self, x: np.ndarray) -> np.ndarray:
+        """Every window's candidates, (KH*KW, N, OH, OW, C) in row-major offset order (padding -inf)."""
+        return np.stack([v for _, v in self._windows(self._source(x))])
+
+    @property
+    def max_offsets(self) -> np.ndarray:
+        """MAX: each window's winning offset from the last forward, (N, OH, OW, C); backward reads it."""
+        return self._idx
+
     def forward(self, bottom: list[Blob], top: list[Blob]) -> None:
         src = self._source(bottom[0].data)
         y = top[0].data.transpose(0, 2, 3, 1)  # channels-last memory: contiguous
