@@ -85,16 +85,17 @@ def max_pool_tiled_source(kh: int, kw: int) -> dict:
     def backward(dy, idx, dx):
         n, oh, ow, c = dy.shape
         one, zero = dx.dtype.type(1), dx.dtype.type(0)
+        # dx in memory order, channels innermost, so the loop vectorises over channels
         for i in range(n):
             for a in range(oh):
-                for b in range(ow):
-                    for ch in range(c):
-                        d = dy[i, a, b, ch]
-                        k = idx[i, a, b, ch]
-                        for p in range(kh):
-                            for q in range(kw):
+                for p in range(kh):
+                    for b in range(ow):
+                        for q in range(kw):
+                            k = p * kw + q
+                            for ch in range(c):
                                 # a product, as numpy's dy * (idx == k): -0.0 and inf * 0 = NaN as there
-                                dx[i, kh * a + p, kw * b + q, ch] = d * (one if k == p * kw + q else zero)
+                                dx[i, kh * a + p, kw * b + q, ch] = dy[i, a, b, ch] * (one if idx[i, a, b, ch] == k
+                                                                                      else zero)
 
     four = "{t}[:,:,:,::1]"
     return _for_types({"forward": f"void({four}, {four}, i1[:,:,:,::1])",
