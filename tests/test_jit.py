@@ -19,6 +19,20 @@ def test_off_by_default_and_switched_by_the_environment(monkeypatch):
     assert jit.enabled() == jit.available()
 
 
+def test_the_kernel_entry_points_do_nothing_when_switched_off(monkeypatch):
+    """The layers and the updater call them unconditionally; the switch lives in them."""
+    from sgdtrain.layers import kernels
+    from sgdtrain.updates import fused
+
+    monkeypatch.setenv(jit.ENV, "numpy")
+    x = np.ones((1, 4, 4, 2), np.float32)
+    y, idx = np.zeros((1, 2, 2, 2), np.float32), np.zeros((1, 2, 2, 2), np.int8)
+    assert not kernels.max_pool_forward((2, 2), x, y, idx)
+    assert not (y.any() or idx.any())
+    w = np.ones(3, np.float32)
+    assert not fused.sgd_l2(w, w.copy(), w.copy(), np.float32(0.1), np.float32(0.9), np.float32(0.01))
+
+
 def test_without_numba_the_switch_stays_off(monkeypatch):
     monkeypatch.setattr(jit.importlib.util, "find_spec", lambda name: None)
     jit.available.cache_clear()

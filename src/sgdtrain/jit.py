@@ -12,9 +12,9 @@ process (`python -m sgdtrain.aot_build`, a few seconds, once per machine and
 geometry), which is cached on disk and then imported like any extension. So
 the training process never loads numba or LLVM (importing numba takes 91 MB
 of RSS against numpy's 25 MB, and compiling in the process brought a full
-LeNet run's peak from 187 to 289 MiB); a loaded kernel module costs under 1 MiB. Where a build fails (no C
-compiler, a numba without pycc), the layers keep their numpy paths and one
-note says why.
+LeNet run's peak from 187 to 289 MiB); a loaded kernel module costs under
+1 MiB. Where a build fails (no C compiler, a numba without pycc), the layers
+keep their numpy paths and one note says why.
 """
 
 from __future__ import annotations

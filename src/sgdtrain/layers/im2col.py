@@ -13,7 +13,6 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from sgdtrain import jit
 from sgdtrain.layers import kernels
 
 
@@ -63,8 +62,7 @@ def im2col_transposed(xp: np.ndarray, g: Geometry, out: np.ndarray) -> np.ndarra
     """The column matrix transposed, (KH*KW*C, N*OH*OW): for few channels (conv1 on
     images) its rows copy `OW`-long runs instead of `KW*C`-long ones, which is faster."""
     view = window_view(xp, g).transpose(3, 4, 5, 0, 1, 2)
-    if not (jit.enabled() and kernels.im2col_transposed((*g.kernel, *g.stride, *g.dilation), xp,
-                                                        out.reshape(view.shape))):
+    if not kernels.im2col_transposed((*g.kernel, *g.stride, *g.dilation), xp, out.reshape(view.shape)):
         np.copyto(out.reshape(view.shape), view)
     return out
 
@@ -101,7 +99,7 @@ def col2im(col: np.ndarray, g: Geometry, dxp: np.ndarray) -> np.ndarray:
     dh, dw = g.dilation
     cols = col.reshape(n, oh, ow, kh, kw, c)
     by_position = sw == 1 and dw == 1 and ow <= 4 * kw
-    if jit.enabled() and kernels.col2im((kh, kw, sh, sw, dh, dw), by_position, cols, dxp):
+    if kernels.col2im((kh, kw, sh, sw, dh, dw), by_position, cols, dxp):
         return dxp
     dxp.fill(0)
     if by_position:

@@ -44,8 +44,9 @@ def _ready(*arrays: np.ndarray, index: np.ndarray | None = None) -> str | None:
 
 
 def _run(factory: str, constants: tuple, export: str, t: str | None, *args) -> bool:
-    """Run `export`_`t` of the compiled `factory(*constants)`; False when there is no type `t` or no module."""
-    module = jit.compiled(__name__, factory, *constants) if t else None
+    """Run `export`_`t` of the compiled `factory(*constants)`; False when the kernels are off, there is
+    no type `t` or no module."""
+    module = jit.compiled(__name__, factory, *constants) if t and jit.enabled() else None
     if module is None:
         return False
     getattr(module, f"{export}_{t}")(*args)

@@ -19,7 +19,6 @@ import math
 
 import numpy as np
 
-from sgdtrain import jit
 from sgdtrain.blob import Blob
 from sgdtrain.layers import kernels
 from sgdtrain.layers.base import Layer, register
@@ -155,7 +154,7 @@ class PoolingLayer(Layer):
         # the winning offset goes to `idx` for backward. In the padded case the
         # maximum starts at -FLT_MAX, so padding (-inf) never wins, as in Caffe.
         idx = self._idx
-        if self._simple and jit.enabled() and kernels.max_pool_forward(self.kernel, src, y, idx):
+        if self._simple and kernels.max_pool_forward(self.kernel, src, y, idx):
             return
         tmp = self._tmp
         for k, v in self._windows(src):
@@ -188,7 +187,7 @@ class PoolingLayer(Layer):
                 v += scaled
         else:
             idx = self._idx
-            if self._simple and jit.enabled() and kernels.max_pool_backward(self.kernel, dy, idx, dx):
+            if self._simple and kernels.max_pool_backward(self.kernel, dy, idx, dx):
                 return
             if self._simple:  # the windows tile the input exactly: write, do not accumulate
                 for k, v in self._windows(dx):

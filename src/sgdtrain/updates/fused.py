@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sgdtrain.jit import compiled
+from sgdtrain.jit import compiled, enabled
 
 CALLS = {"sgd_l2": 0}  # kernel runs: lets tests see the path taken
 
@@ -39,9 +39,9 @@ def sgd_l2_source() -> dict:
 
 def sgd_l2(data: np.ndarray, diff: np.ndarray, history: np.ndarray, local_decay: np.float32,
            momentum: np.float32, local_rate: np.float32) -> bool:
-    """The one-pass update of one param; False (nothing done) when the kernel cannot run."""
+    """The one-pass update of one param; False (nothing done) when the kernels are off or cannot run."""
     arrays = (data, diff, history)
-    if any(a.dtype != np.float32 or not a.flags.c_contiguous for a in arrays):
+    if not enabled() or any(a.dtype != np.float32 or not a.flags.c_contiguous for a in arrays):
         return False
     module = compiled(__name__, "sgd_l2_source")
     if module is None:

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 import numpy as np
 
 from sgdtrain.errors import Where
-from sgdtrain.jit import enabled as kernels_enabled
 from sgdtrain.proto import caffe_pb2
 from sgdtrain.updates import fused
 from sgdtrain.updates.checks import check_rule
@@ -68,8 +67,8 @@ class Updater:
         rate = _F(rate)
         clipped = clip_gradients(list(diffs), self.clip)
         rule = self.rule
-        # SGD with L2 decay (the common case) as one compiled pass per param, same arithmetic
-        one_pass = kernels_enabled() and type(rule) is SGD and self.regularization_type == "L2"
+        # SGD with L2 decay (the common case) as one compiled pass per param when the kernels are on
+        one_pass = type(rule) is SGD and self.regularization_type == "L2"
         for i, (data, diff) in enumerate(zip(datas, diffs)):
             local_rate = rate * self.lr_mults[i]
             local_decay = self.weight_decay * self.decay_mults[i]
