@@ -28,23 +28,16 @@ class TieFlipper:
         self.flips: list[int] = []  # flips in each forward of the net, in order
         self._pending = 0
         layers = [layer for layer in net.layers if isinstance(layer, PoolingLayer) and layer.method == P.MAX]
-        for layer in layers:
-            layer.forward = self._wrap(layer, layer.forward)
-        if layers:  # the last pooling layer of a forward closes its count
-            last = layers[-1]
-            inner = last.forward
+        for layer in layers:  # the last pooling layer of a forward closes its count
+            layer.forward = self._wrap(layer, layer.forward, closes=layer is layers[-1])
 
-            def closing(bottom, top):
-                inner(bottom, top)
-                self.flips.append(self._pending)
-                self._pending = 0
-
-            last.forward = closing
-
-    def _wrap(self, layer: PoolingLayer, forward):
+    def _wrap(self, layer: PoolingLayer, forward, closes: bool):
         def flipped(bottom, top):
             forward(bottom, top)
             self._pending += self._flip(layer, bottom[0].data, top[0].data)
+            if closes:
+                self.flips.append(self._pending)
+                self._pending = 0
 
         return flipped
 
